@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class ComplaintsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "complaints"
+    verbose_name = "Complaints"

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OmbudsmanCasesConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ombudsman_cases"
+    verbose_name = "Ombudsman cases"
