@@ -1,2 +1,125 @@
-def navigation_for(user, path):
-    return []
+"""The one place that decides what a signed-in user may see and do.
+
+Rules (role × service area × restricted flag × assignment):
+
+- A complaints admin sees everything that is not restricted, in every service area.
+- A manager sees everything that is not restricted in their service areas.
+- A caseworker sees what is not restricted in their service areas, and anything assigned to them.
+- A restricted record (e.g. about a child) is seen only by the people named on it, whatever
+  their role. Naming the handler is the services' job, so a handler never loses their case.
+
+Domain apps describe where these facts live on their model with an `AccessPath`, and both their
+list and their detail selectors filter through `visible_q`, so a list never shows an item whose
+page the same user cannot open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
+
+from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, Role
+
+
+def role_of(user) -> Role | None:
+    """The widest role a user holds; superusers count as complaints admins. Cached per request."""
+    if user is None or not user.is_authenticated:
+        return None
+    cached = getattr(user, "_role_cache", "unset")
+    if cached != "unset":
+        return cached
+    role = None
+    if user.is_superuser:
+        role = Role.COMPLAINTS_ADMIN
+    else:
+        names = set(user.groups.values_list("name", flat=True))
+        for candidate in ROLE_PRECEDENCE:
+            if ROLE_GROUP_NAMES[candidate] in names:
+                role = candidate
+                break
+    user._role_cache = role
+    return role
+
+
+def is_complaints_admin(user) -> bool:
+    return role_of(user) == Role.COMPLAINTS_ADMIN
+
+
+def is_manager(user) -> bool:
+    """Managers and complaints admins may do what a manager may (e.g. extend past the cap)."""
+    return role_of(user) in (Role.MANAGER, Role.COMPLAINTS_ADMIN)
+
+
+def service_area_ids(user) -> list[int]:
+    """Ids of the service areas a user belongs to. Cached per request."""
+    cached = getattr(user, "_service_area_ids_cache", None)
+    if cached is None:
+        cached = list(user.service_areas.values_list("id", flat=True))
+        user._service_area_ids_cache = cached
+    return cached
+
+
+@dataclass(frozen=True)
+class AccessPath:
+    """Where the access facts live on a model, as ORM lookups from that model."""
+
+    service_area: str = "service_area"
+    restricted: str = "is_restricted"
+    named_users: str = "named_users"
+    assigned: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _pk_in(model, lookup: str, user) -> Q:
+    # A subquery rather than a join, so a row named or assigned many times is listed once.
+    return Q(pk__in=model._default_manager.filter(**{lookup: user}).values("pk"))
+
+
+def visible_q(user, model, path: AccessPath) -> Q:
+    """A filter on `model` matching exactly the rows this user may open (see the module docstring)."""
+    role = role_of(user)
+    if role is None:
+        return Q(pk__in=[])
+    named = _pk_in(model, path.named_users, user)
+    unrestricted = Q(**{path.restricted: False})
+    if role == Role.COMPLAINTS_ADMIN:
+        return unrestricted | named
+    mine = Q(**{f"{path.service_area}__in": service_area_ids(user)})
+    if role == Role.CASEWORKER:
+        for lookup in path.assigned:
+            mine |= _pk_in(model, lookup, user)
+    return (unrestricted & mine) | named
+
+
+def can_see_service_area(user, service_area_id: int) -> bool:
+    return is_complaints_admin(user) or service_area_id in service_area_ids(user)
+
+
+# Service navigation per role: (text, url name). Only pages that exist are listed.
+NAVIGATION = {
+    Role.CASEWORKER: [("My work", "home"), ("Complaints", "complaints:list"), ("Log a complaint", "complaints:create")],
+    Role.MANAGER: [("Overdue and due soon", "home"), ("Complaints", "complaints:list")],
+    Role.COMPLAINTS_ADMIN: [
+        ("Rules and users", "home"),
+        ("Complaints", "complaints:list"),
+        ("Stage rules", "complaints:procedures"),
+    ],
+}
+
+
+def navigation_for(user, current_path: str) -> list[dict]:
+    """Service navigation items for the user's role, marking the current page."""
+    role = role_of(user)
+    items = []
+    for text, url_name in NAVIGATION.get(role, []):
+        try:
+            href = reverse(url_name)
+        except NoReverseMatch:
+            continue
+        active = current_path == href if href == "/" else current_path.startswith(href)
+        items.append({"text": text, "href": href, "active": active})
+    if role is not None:
+        href = reverse("accounts:password_change")
+        items.append({"text": "Change password", "href": href, "active": current_path.startswith(href)})
+    return items

@@ -1,0 +1,291 @@
+"""Reads: every user-facing lookup is scoped by `accounts.access`, the same for list and page."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.access import AccessPath, visible_q
+from calendars.rules import add_working_days, working_days_between
+from calendars.selectors import default_calendar, non_working_days_around
+from complaints.models import (
+    OPEN_STAGE_STATUSES,
+    Complaint,
+    ComplaintStage,
+    ComplaintStatus,
+    Procedure,
+    StageRule,
+    StageStatus,
+    StageSuspension,
+)
+
+COMPLAINT_ACCESS = AccessPath(
+    service_area="service_area", restricted="is_restricted", named_users="named_users", assigned=("handler",)
+)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def rule_in_force(*, procedure: Procedure, number: int, on: dt.date) -> StageRule | None:
+    """The version of a stage's rule in force on a date: the latest that starts on or before it."""
+    return (
+        StageRule.objects.filter(
+            procedure_stage__procedure=procedure, procedure_stage__number=number, effective_from__lte=on
+        )
+        .order_by("-effective_from")
+        .first()
+    )
+
+
+def suspension_on(*, procedure: Procedure, number: int, on: dt.date) -> StageSuspension | None:
+    """The suspension of a procedure stage covering a date, if any."""
+    return (
+        StageSuspension.objects.filter(
+            procedure_stage__procedure=procedure, procedure_stage__number=number, starts_on__lte=on
+        )
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on))
+        .order_by("-starts_on")
+        .first()
+    )
+
+
+def visible_complaints(user) -> QuerySet[Complaint]:
+    """The complaints this user may open. Lists and the complaint page both start here."""
+    return Complaint.objects.filter(visible_q(user, Complaint, COMPLAINT_ACCESS))
+
+
+def complaint_for(user, pk: int) -> Complaint:
+    """The complaint page's lookup: another service area's complaint answers 404."""
+    try:
+        return visible_complaints(user).select_related(
+            "procedure__calendar", "service_area", "category", "handler", "created_by"
+        ).get(pk=pk)
+    except Complaint.DoesNotExist as exc:
+        raise Http404("No complaint found") from exc
+
+
+@dataclass
+class DueInfo:
+    """How a deadline stands today, in words as well as numbers (never colour alone)."""
+
+    due: dt.date | None
+    days: int | None
+
+    @property
+    def overdue(self) -> bool:
+        return self.days is not None and self.days < 0
+
+    @property
+    def words(self) -> str:
+        if self.days is None:
+            return "No deadline"
+        if self.days < 0:
+            n = -self.days
+            return f"{n} working day{'s' if n != 1 else ''} overdue"
+        if self.days == 0:
+            return "Due today"
+        return f"{self.days} working day{'s' if self.days != 1 else ''} left"
+
+    @property
+    def tag(self) -> str:
+        if self.days is None:
+            return ""
+        if self.days < 0:
+            return "Overdue"
+        if self.days <= 2:
+            return "Due soon"
+        return ""
+
+
+def non_working_for_today(today: dt.date) -> frozenset[dt.date]:
+    """Bank holidays around today, for "days left" on list pages (one query, default calendar)."""
+    return non_working_days_around(calendar=default_calendar(), day=today)
+
+
+def annotate_due(rows, *, today: dt.date, attr: str = "next_due_date"):
+    """Attach a DueInfo to each row as `.due_info` without a query per row."""
+    non_working = non_working_for_today(today)
+    for row in rows:
+        due = getattr(row, attr)
+        row.due_info = DueInfo(due, working_days_between(today, due, non_working) if due else None)
+    return rows
+
+
+def my_open_stages(*, user, today: dt.date) -> list[ComplaintStage]:
+    """My work: the open stages I handle, the nearest deadline first."""
+    complaints = (
+        visible_complaints(user)
+        .filter(handler=user, status=ComplaintStatus.OPEN)
+        .select_related("procedure", "service_area")
+        .order_by("next_due_date", "id")
+    )
+    return annotate_due(list(complaints), today=today)
+
+
+COMPLAINT_SORTS = {
+    "due": ("next_due_date", "id"),
+    "-due": ("-next_due_date", "-id"),
+    "received": ("received_on", "id"),
+    "-received": ("-received_on", "-id"),
+    "reference": ("reference",),
+    "-reference": ("-reference",),
+}
+
+
+def complaint_list(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint]:
+    """All complaints the user may see, filtered and sorted by plain query parameters."""
+    qs = visible_complaints(user).select_related("procedure", "service_area", "handler")
+    if filters.get("service_area"):
+        qs = qs.filter(service_area_id=filters["service_area"].pk)
+    if filters.get("procedure"):
+        qs = qs.filter(procedure_id=filters["procedure"].pk)
+    if filters.get("stage"):
+        qs = qs.filter(current_stage_number=filters["stage"])
+    if filters.get("status"):
+        qs = qs.filter(status=filters["status"])
+    if filters.get("handler"):
+        qs = qs.filter(handler_id=filters["handler"].pk)
+    if filters.get("received_from"):
+        qs = qs.filter(received_on__gte=filters["received_from"])
+    if filters.get("received_to"):
+        qs = qs.filter(received_on__lte=filters["received_to"])
+    due = filters.get("due")
+    if due:
+        non_working = non_working_for_today(today)
+        qs = qs.filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
+        if due == "overdue":
+            qs = qs.filter(next_due_date__lt=today)
+        elif due == "5":
+            qs = qs.filter(next_due_date__gte=today, next_due_date__lte=add_working_days(today, 5, non_working))
+        elif due == "20":
+            qs = qs.filter(next_due_date__gte=today, next_due_date__lte=add_working_days(today, 20, non_working))
+    q = (filters.get("q") or "").strip()
+    if q:
+        qs = qs.filter(
+            Q(reference__iexact=q)
+            | Q(reference__icontains=q)
+            | Q(complainant_name__icontains=q)
+            | Q(affected_person_name__icontains=q)
+        )
+    return qs.order_by(*COMPLAINT_SORTS.get(filters.get("sort") or "due", COMPLAINT_SORTS["due"]))
+
+
+def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
+    """Everything the complaint page shows, in a fixed number of queries."""
+    stages = list(
+        complaint.stages.select_related("rule__procedure_stage", "handler", "escalation_request")
+        .prefetch_related("extensions__approved_by", "clock_stops", "point_outcomes__point", "signpostings")
+        .order_by("number")
+    )
+    non_working = non_working_days_around(calendar=complaint.procedure.calendar, day=today)
+    for stage in stages:
+        stage.ack_info = (
+            DueInfo(stage.acknowledge_due, working_days_between(today, stage.acknowledge_due, non_working))
+            if stage.acknowledge_due and not stage.acknowledged_on and stage.is_open
+            else None
+        )
+        due = stage.agreed_response_on or stage.response_due
+        stage.response_info = (
+            DueInfo(due, working_days_between(today, due, non_working))
+            if not stage.responded_on and stage.is_open
+            else None
+        )
+        stage.responded_in_time = bool(stage.responded_on and stage.responded_on <= due)
+        stage.clock_running_stop = next((s for s in stage.clock_stops.all() if s.restarted_on is None), None)
+    events = list(complaint.events.select_related("actor").order_by("-at", "-id")[:200])
+    for event in events:
+        event.change_rows = [
+            (name.replace("_", " ").capitalize(), old, new)
+            for name, (old, new) in event.changes.items()
+            if old != new
+        ]
+    return {
+        "stages": stages,
+        "current_stage": stages[-1] if stages else None,
+        "points": list(complaint.points.all()),
+        "actions": list(complaint.actions.select_related("owner", "stage").order_by("due_on", "id")),
+        "signpostings": list(complaint.signpostings.select_related("stage", "created_by", "suspension")),
+        "documents": list(complaint.documents.select_related("uploaded_by")),
+        "events": events,
+    }
+
+
+def manager_overview(*, user, today: dt.date) -> dict:
+    """A manager's home: overdue and due-soon complaint stages in their service areas."""
+    non_working = non_working_for_today(today)
+    horizon = add_working_days(today, 5, non_working)
+    base = visible_complaints(user).filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
+    overdue = list(
+        base.filter(next_due_date__lt=today).select_related("service_area", "handler", "procedure").order_by("next_due_date", "id")[:100]
+    )
+    due_soon = list(
+        base.filter(next_due_date__gte=today, next_due_date__lte=horizon)
+        .select_related("service_area", "handler", "procedure")
+        .order_by("next_due_date", "id")[:100]
+    )
+    counts = base.aggregate(
+        overdue=Count("id", filter=Q(next_due_date__lt=today)),
+        due_soon=Count("id", filter=Q(next_due_date__gte=today, next_due_date__lte=horizon)),
+    )
+    return {
+        "overdue": annotate_due(overdue, today=today),
+        "due_soon": annotate_due(due_soon, today=today),
+        "overdue_count": counts["overdue"],
+        "due_soon_count": counts["due_soon"],
+        "horizon": horizon,
+    }
+
+
+def admin_overview(*, today: dt.date) -> dict:
+    """A complaints admin's home: procedures with their current rules and suspensions."""
+    procedures = list(Procedure.objects.select_related("calendar").prefetch_related("stages").order_by("name"))
+    suspensions = list(
+        StageSuspension.objects.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        .select_related("procedure_stage__procedure")
+        .order_by("starts_on")
+    )
+    open_count = Complaint.objects.filter(status=ComplaintStatus.OPEN).count()
+    return {"procedures": procedures, "suspensions": suspensions, "open_count": open_count, "today": today}
+
+
+def procedure_rules(*, today: dt.date) -> list[Procedure]:
+    """Each procedure with its stages, every rule version (newest first) and suspensions."""
+    procedures = list(
+        Procedure.objects.select_related("calendar").prefetch_related(
+            "stages__rules", "stages__suspensions"
+        ).order_by("name")
+    )
+    for procedure in procedures:
+        for stage in procedure.stages.all():
+            versions = sorted(stage.rules.all(), key=lambda r: r.effective_from, reverse=True)
+            stage.versions = versions
+            stage.current_rule = next((r for r in versions if r.effective_from <= today), None)
+            stage.current_suspension = next(
+                (s for s in stage.suspensions.all() if s.starts_on <= today and (s.ends_on is None or s.ends_on >= today)),
+                None,
+            )
+    return procedures
+
+
+def open_stage_for(complaint: Complaint) -> ComplaintStage | None:
+    return complaint.stages.filter(status__in=OPEN_STAGE_STATUSES).first()
+
+
+def handler_choices(*, complaint: Complaint):
+    """People who may handle a stage: staff in the complaint's service area with a role."""
+    from accounts.models import User
+
+    return (
+        User.objects.filter(is_active=True, service_areas=complaint.service_area)
+        .filter(groups__name__in=["Caseworker", "Manager", "Complaints admin"])
+        .distinct()
+        .order_by("first_name", "last_name")
+    )
+
+
