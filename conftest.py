@@ -108,6 +108,30 @@ def pytest_configure(config):
 
 
 @pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """Keep `serialized_rollback=True` working once Playwright has started.
+
+    Playwright's sync API leaves an event loop running in the main thread, and from then on Django
+    hands out a fresh (context-local) connection object that lacks the serialized copy of the
+    test database. Without it, a transactional test gets no rows from data migrations (role
+    groups, the default working-day calendar) after the first flush. Putting the copy on the
+    connection class makes every connection object see it.
+    """
+    from django.db import connections
+
+    patched = []
+    for alias in connections:
+        conn = connections[alias]
+        contents = conn.__dict__.get("_test_serialized_contents")
+        if contents is not None and "_test_serialized_contents" not in type(conn).__dict__:
+            type(conn)._test_serialized_contents = contents
+            patched.append(type(conn))
+    yield
+    for cls in patched:
+        del cls._test_serialized_contents
+
+
+@pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch Debian's Chromium; never a Playwright-downloaded browser."""
     return {**browser_type_launch_args, "executable_path": CHROMIUM, "args": CHROMIUM_ARGS}

@@ -109,7 +109,7 @@ NAVIGATION = {
 
 
 def navigation_for(user, current_path: str) -> list[dict]:
-    """Service navigation items for the user's role, marking the current page."""
+    """Service navigation items for the user's role; the most specific match is the current page."""
     role = role_of(user)
     items = []
     for text, url_name in NAVIGATION.get(role, []):
@@ -117,9 +117,12 @@ def navigation_for(user, current_path: str) -> list[dict]:
             href = reverse(url_name)
         except NoReverseMatch:
             continue
-        active = current_path == href if href == "/" else current_path.startswith(href)
-        items.append({"text": text, "href": href, "active": active})
+        items.append({"text": text, "href": href, "active": False})
     if role is not None:
-        href = reverse("accounts:password_change")
-        items.append({"text": "Change password", "href": href, "active": current_path.startswith(href)})
+        items.append({"text": "Change password", "href": reverse("accounts:password_change"), "active": False})
+    matches = [
+        i for i in items if current_path == i["href"] or (i["href"] != "/" and current_path.startswith(i["href"]))
+    ]
+    if matches:
+        max(matches, key=lambda i: len(i["href"]))["active"] = True
     return items

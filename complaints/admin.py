@@ -30,8 +30,16 @@ class ProcedureAdmin(SimpleHistoryAdmin):
 class StageRuleAdmin(SimpleHistoryAdmin):
     """A version that has produced deadlines is read-only: a change is a new version from a date."""
 
-    list_display = ["procedure_stage", "version", "effective_from", "acknowledge_within", "respond_within",
-                    "respond_unit", "respond_from", "max_extension"]
+    list_display = [
+        "procedure_stage",
+        "version",
+        "effective_from",
+        "acknowledge_within",
+        "respond_within",
+        "respond_unit",
+        "respond_from",
+        "max_extension",
+    ]
     list_filter = ["procedure_stage__procedure"]
     readonly_fields = ["version", "created_by", "created_at"]
 

@@ -108,8 +108,12 @@ def shift_for_clock_stop(
 
 
 def days_left(due: date, *, today: date, non_working: AbstractSet[date]) -> int:
-    """Working days from today to the due date: positive before it, 0 on it, negative once overdue."""
-    return working_days_between(today, due, non_working)
+    """Working days from today to the due date: positive before it, 0 on it, negative once overdue.
+
+    A deadline that passed is at least one day overdue even when today is a weekend or bank
+    holiday (a Friday deadline seen on Saturday is overdue, not "due today")."""
+    n = working_days_between(today, due, non_working)
+    return min(n, -1) if due < today else n
 
 
 def is_within_window(requested_on: date, window_ends: date | None) -> bool:

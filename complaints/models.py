@@ -144,7 +144,9 @@ class StageRule(models.Model):
             models.UniqueConstraint(fields=["procedure_stage", "version"], name="stage_rule_unique_version"),
             models.UniqueConstraint(fields=["procedure_stage", "effective_from"], name="stage_rule_unique_start"),
             models.CheckConstraint(
-                condition=Q(respond_from="receipt") | Q(respond_from="panel_report") | Q(acknowledge_within__isnull=False),
+                condition=Q(respond_from="receipt")
+                | Q(respond_from="panel_report")
+                | Q(acknowledge_within__isnull=False),
                 name="stage_rule_ack_clock_needs_ack_limit",
             ),
         ]
@@ -253,7 +255,9 @@ class Complaint(models.Model):
     outcome_wanted = models.TextField(blank=True)
 
     handler = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="handled_complaints",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="handled_complaints",
         help_text="The handler of the current stage.",
     )
     current_stage_number = models.PositiveSmallIntegerField(default=1)

@@ -10,8 +10,9 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import AccessPath, visible_q
-from calendars.rules import add_working_days, working_days_between
+from calendars.rules import add_working_days
 from calendars.selectors import default_calendar, non_working_days_around
+from complaints.deadlines import days_left
 from complaints.models import (
     OPEN_STAGE_STATUSES,
     Complaint,
@@ -19,7 +20,6 @@ from complaints.models import (
     ComplaintStatus,
     Procedure,
     StageRule,
-    StageStatus,
     StageSuspension,
 )
 
@@ -63,9 +63,11 @@ def visible_complaints(user) -> QuerySet[Complaint]:
 def complaint_for(user, pk: int) -> Complaint:
     """The complaint page's lookup: another service area's complaint answers 404."""
     try:
-        return visible_complaints(user).select_related(
-            "procedure__calendar", "service_area", "category", "handler", "created_by"
-        ).get(pk=pk)
+        return (
+            visible_complaints(user)
+            .select_related("procedure__calendar", "service_area", "category", "handler", "created_by")
+            .get(pk=pk)
+        )
     except Complaint.DoesNotExist as exc:
         raise Http404("No complaint found") from exc
 
@@ -113,7 +115,7 @@ def annotate_due(rows, *, today: dt.date, attr: str = "next_due_date"):
     non_working = non_working_for_today(today)
     for row in rows:
         due = getattr(row, attr)
-        row.due_info = DueInfo(due, working_days_between(today, due, non_working) if due else None)
+        row.due_info = DueInfo(due, days_left(due, today=today, non_working=non_working) if due else None)
     return rows
 
 
@@ -176,6 +178,16 @@ def complaint_list(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint
     return qs.order_by(*COMPLAINT_SORTS.get(filters.get("sort") or "due", COMPLAINT_SORTS["due"]))
 
 
+def _readable(value):
+    """Timeline values are stored as ISO text; show dates the way the rest of the page does."""
+    if isinstance(value, str) and len(value) == 10:
+        try:
+            return f"{dt.date.fromisoformat(value):%-d %b %Y}"
+        except ValueError:
+            pass
+    return value
+
+
 def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     """Everything the complaint page shows, in a fixed number of queries."""
     stages = list(
@@ -186,13 +198,13 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     non_working = non_working_days_around(calendar=complaint.procedure.calendar, day=today)
     for stage in stages:
         stage.ack_info = (
-            DueInfo(stage.acknowledge_due, working_days_between(today, stage.acknowledge_due, non_working))
+            DueInfo(stage.acknowledge_due, days_left(stage.acknowledge_due, today=today, non_working=non_working))
             if stage.acknowledge_due and not stage.acknowledged_on and stage.is_open
             else None
         )
         due = stage.agreed_response_on or stage.response_due
         stage.response_info = (
-            DueInfo(due, working_days_between(today, due, non_working))
+            DueInfo(due, days_left(due, today=today, non_working=non_working))
             if not stage.responded_on and stage.is_open
             else None
         )
@@ -201,9 +213,7 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     events = list(complaint.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
         event.change_rows = [
-            (name.replace("_", " ").capitalize(), old, new)
-            for name, (old, new) in event.changes.items()
-            if old != new
+            (name.replace("_", " ").capitalize(), _readable(old), _readable(new)) for name, (old, new) in event.changes.items() if old != new
         ]
     return {
         "stages": stages,
@@ -222,7 +232,9 @@ def manager_overview(*, user, today: dt.date) -> dict:
     horizon = add_working_days(today, 5, non_working)
     base = visible_complaints(user).filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
     overdue = list(
-        base.filter(next_due_date__lt=today).select_related("service_area", "handler", "procedure").order_by("next_due_date", "id")[:100]
+        base.filter(next_due_date__lt=today)
+        .select_related("service_area", "handler", "procedure")
+        .order_by("next_due_date", "id")[:100]
     )
     due_soon = list(
         base.filter(next_due_date__gte=today, next_due_date__lte=horizon)
@@ -257,9 +269,9 @@ def admin_overview(*, today: dt.date) -> dict:
 def procedure_rules(*, today: dt.date) -> list[Procedure]:
     """Each procedure with its stages, every rule version (newest first) and suspensions."""
     procedures = list(
-        Procedure.objects.select_related("calendar").prefetch_related(
-            "stages__rules", "stages__suspensions"
-        ).order_by("name")
+        Procedure.objects.select_related("calendar")
+        .prefetch_related("stages__rules", "stages__suspensions")
+        .order_by("name")
     )
     for procedure in procedures:
         for stage in procedure.stages.all():
@@ -267,7 +279,11 @@ def procedure_rules(*, today: dt.date) -> list[Procedure]:
             stage.versions = versions
             stage.current_rule = next((r for r in versions if r.effective_from <= today), None)
             stage.current_suspension = next(
-                (s for s in stage.suspensions.all() if s.starts_on <= today and (s.ends_on is None or s.ends_on >= today)),
+                (
+                    s
+                    for s in stage.suspensions.all()
+                    if s.starts_on <= today and (s.ends_on is None or s.ends_on >= today)
+                ),
                 None,
             )
     return procedures
@@ -287,5 +303,3 @@ def handler_choices(*, complaint: Complaint):
         .distinct()
         .order_by("first_name", "last_name")
     )
-
-

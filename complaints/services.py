@@ -81,9 +81,11 @@ def _record(complaint: Complaint, *, by, kind: str, summary: str, stage_number=N
 
 def _lock_stage(stage: ComplaintStage, expected_version: int | None) -> ComplaintStage:
     """Re-read the stage under a row lock; refuse if it changed since the form was opened."""
-    locked = ComplaintStage.objects.select_for_update().select_related(
-        "complaint__procedure__calendar", "rule", "handler"
-    ).get(pk=stage.pk)
+    locked = (
+        ComplaintStage.objects.select_for_update()
+        .select_related("complaint__procedure__calendar", "rule", "handler")
+        .get(pk=stage.pk)
+    )
     if expected_version is not None and locked.version != expected_version:
         since = list(
             ComplaintEvent.objects.filter(complaint_id=locked.complaint_id, stage_number=locked.number)
@@ -248,7 +250,9 @@ def stage_acknowledge(
     status = workflow.next_status("acknowledge", stage.status)
     if acknowledged_on < stage.received_on:
         raise ValidationError(
-            {"acknowledged_on": f"The acknowledgement date must be on or after the date received ({stage.received_on:%d %B %Y})"}
+            {
+                "acknowledged_on": f"The acknowledgement date must be on or after the date received ({stage.received_on:%d %B %Y})"
+            }
         )
     if acknowledged_on > today:
         raise ValidationError({"acknowledged_on": "The acknowledgement date must be today or in the past"})
@@ -269,8 +273,10 @@ def stage_acknowledge(
             raise ValidationError({"agreed_response_on": "The agreed response date must be after the acknowledgement"})
         if agreed_response_on > stage.response_due:
             raise ValidationError(
-                {"agreed_response_on": f"The agreed date must be no later than the outer limit, {stage.response_due:%d %B %Y}; "
-                 "record an extension for a longer period"}
+                {
+                    "agreed_response_on": f"The agreed date must be no later than the outer limit, {stage.response_due:%d %B %Y}; "
+                    "record an extension for a longer period"
+                }
             )
         changes["agreed_response_on"] = (None, agreed_response_on)
         stage.agreed_response_on = agreed_response_on
@@ -278,10 +284,23 @@ def stage_acknowledge(
     stage.status = status
     _save_stage(
         stage,
-        ["acknowledged_on", "status", "response_due", "original_response_due", "response_due_is_provisional", "agreed_response_on"],
+        [
+            "acknowledged_on",
+            "status",
+            "response_due",
+            "original_response_due",
+            "response_due_is_provisional",
+            "agreed_response_on",
+        ],
     )
-    _record(stage.complaint, by=by, kind="acknowledged", stage_number=stage.number,
-            summary=f"Stage {stage.number} acknowledged on {acknowledged_on:%d %B %Y}", changes=changes)
+    _record(
+        stage.complaint,
+        by=by,
+        kind="acknowledged",
+        stage_number=stage.number,
+        summary=f"Stage {stage.number} acknowledged on {acknowledged_on:%d %B %Y}",
+        changes=changes,
+    )
     _refresh_next_due(stage.complaint, stage)
     return stage
 
@@ -306,27 +325,42 @@ def stage_extend(
     if complainant_told_on > today:
         raise ValidationError({"complainant_told_on": "The date the complainant was told must be today or in the past"})
     if complainant_told_on < stage.received_on:
-        raise ValidationError({"complainant_told_on": "The date the complainant was told must be after the stage began"})
+        raise ValidationError(
+            {"complainant_told_on": "The date the complainant was told must be after the stage began"}
+        )
     if not reason.strip():
         raise ValidationError({"reason": "Enter the reason for the extension"})
     non_working = _non_working(stage.complaint.procedure, stage.received_on)
-    cap = deadlines.extension_cap(stage.rule, original_response_due=stage.original_response_due, non_working=non_working)
+    cap = deadlines.extension_cap(
+        stage.rule, original_response_due=stage.original_response_due, non_working=non_working
+    )
     beyond_cap = new_due > cap
     if beyond_cap and not is_manager(by):
         raise ValidationError(
-            {"new_due": f"The rule allows an extension to {cap:%d %B %Y} at most. Only a manager can extend beyond that"}
+            {
+                "new_due": f"The rule allows an extension to {cap:%d %B %Y} at most. Only a manager can extend beyond that"
+            }
         )
     extension = Extension.objects.create(
-        stage=stage, previous_due=current, new_due=new_due, reason=reason.strip(),
-        complainant_told_on=complainant_told_on, beyond_cap=beyond_cap, approved_by=by,
+        stage=stage,
+        previous_due=current,
+        new_due=new_due,
+        reason=reason.strip(),
+        complainant_told_on=complainant_told_on,
+        beyond_cap=beyond_cap,
+        approved_by=by,
     )
     stage.response_due = max(new_due, stage.response_due)
     if stage.agreed_response_on:
         stage.agreed_response_on = new_due
     _save_stage(stage, ["response_due", "agreed_response_on"])
     _record(
-        stage.complaint, by=by, kind="extended", stage_number=stage.number,
-        summary=f"Response deadline extended to {new_due:%d %B %Y}" + (" (beyond the rule's limit, manager approved)" if beyond_cap else "")
+        stage.complaint,
+        by=by,
+        kind="extended",
+        stage_number=stage.number,
+        summary=f"Response deadline extended to {new_due:%d %B %Y}"
+        + (" (beyond the rule's limit, manager approved)" if beyond_cap else "")
         + f": {reason.strip()}",
         changes={"response_due": (current, new_due)},
     )
@@ -335,8 +369,9 @@ def stage_extend(
 
 
 @transaction.atomic
-def clock_stop(*, by, stage: ComplaintStage, stopped_on: dt.date, reason: str, today: dt.date,
-               expected_version: int | None = None) -> ClockStop:
+def clock_stop(
+    *, by, stage: ComplaintStage, stopped_on: dt.date, reason: str, today: dt.date, expected_version: int | None = None
+) -> ClockStop:
     stage = _lock_stage(stage, expected_version)
     workflow.next_status("stop_clock", stage.status)
     if not stage.rule.clock_stop_allowed:
@@ -349,14 +384,20 @@ def clock_stop(*, by, stage: ComplaintStage, stopped_on: dt.date, reason: str, t
         raise ValidationError({"reason": "Enter why the clock is stopped"})
     stop = ClockStop.objects.create(stage=stage, stopped_on=stopped_on, reason=reason.strip(), created_by=by)
     _save_stage(stage, [])
-    _record(stage.complaint, by=by, kind="clock_stopped", stage_number=stage.number,
-            summary=f"Clock stopped from {stopped_on:%d %B %Y}: {reason.strip()}")
+    _record(
+        stage.complaint,
+        by=by,
+        kind="clock_stopped",
+        stage_number=stage.number,
+        summary=f"Clock stopped from {stopped_on:%d %B %Y}: {reason.strip()}",
+    )
     return stop
 
 
 @transaction.atomic
-def clock_restart(*, by, stage: ComplaintStage, restarted_on: dt.date, today: dt.date,
-                  expected_version: int | None = None) -> ComplaintStage:
+def clock_restart(
+    *, by, stage: ComplaintStage, restarted_on: dt.date, today: dt.date, expected_version: int | None = None
+) -> ComplaintStage:
     """Restart a stopped clock; the response deadline moves by the time it was stopped."""
     stage = _lock_stage(stage, expected_version)
     workflow.next_status("restart_clock", stage.status)
@@ -368,27 +409,46 @@ def clock_restart(*, by, stage: ComplaintStage, restarted_on: dt.date, today: dt
     non_working = _non_working(stage.complaint.procedure, stage.received_on)
     old = stage.response_due
     new = deadlines.shift_for_clock_stop(
-        old, stopped_on=stop.stopped_on, restarted_on=restarted_on, unit=stage.rule.respond_unit, non_working=non_working
+        old,
+        stopped_on=stop.stopped_on,
+        restarted_on=restarted_on,
+        unit=stage.rule.respond_unit,
+        non_working=non_working,
     )
     stop.restarted_on = restarted_on
     stop.save(update_fields=["restarted_on"])
     stage.response_due = new
     if stage.agreed_response_on:
         stage.agreed_response_on = deadlines.shift_for_clock_stop(
-            stage.agreed_response_on, stopped_on=stop.stopped_on, restarted_on=restarted_on,
-            unit=stage.rule.respond_unit, non_working=non_working,
+            stage.agreed_response_on,
+            stopped_on=stop.stopped_on,
+            restarted_on=restarted_on,
+            unit=stage.rule.respond_unit,
+            non_working=non_working,
         )
     _save_stage(stage, ["response_due", "agreed_response_on"])
-    _record(stage.complaint, by=by, kind="clock_restarted", stage_number=stage.number,
-            summary=f"Clock restarted on {restarted_on:%d %B %Y}; response deadline moved by the time stopped",
-            changes={"response_due": (old, new)})
+    _record(
+        stage.complaint,
+        by=by,
+        kind="clock_restarted",
+        stage_number=stage.number,
+        summary=f"Clock restarted on {restarted_on:%d %B %Y}; response deadline moved by the time stopped",
+        changes={"response_due": (old, new)},
+    )
     _refresh_next_due(stage.complaint, stage)
     return stage
 
 
 @transaction.atomic
-def stage_record_panel(*, by, stage: ComplaintStage, today: dt.date, panel_met_on: dt.date | None = None,
-                       panel_report_on: dt.date | None = None, expected_version: int | None = None) -> ComplaintStage:
+def stage_record_panel(
+    *,
+    by,
+    stage: ComplaintStage,
+    today: dt.date,
+    panel_met_on: dt.date | None = None,
+    panel_report_on: dt.date | None = None,
+    expected_version: int | None = None,
+) -> ComplaintStage:
     """Record the review panel's meeting and report (children's Stage 3, SI 2006/1738 regs 19-20)."""
     stage = _lock_stage(stage, expected_version)
     workflow.next_status("record_panel", stage.status)
@@ -408,8 +468,11 @@ def stage_record_panel(*, by, stage: ComplaintStage, today: dt.date, panel_met_o
         changes["panel_report_on"] = (stage.panel_report_on, panel_report_on)
         stage.panel_report_on = panel_report_on
     due = deadlines.stage_deadlines(
-        stage.rule, received_on=stage.received_on, non_working=non_working,
-        panel_met_on=stage.panel_met_on, panel_report_on=stage.panel_report_on,
+        stage.rule,
+        received_on=stage.received_on,
+        non_working=non_working,
+        panel_met_on=stage.panel_met_on,
+        panel_report_on=stage.panel_report_on,
     )
     if not stage.extensions.exists():
         changes["response_due"] = (stage.response_due, due.response_due)
@@ -417,10 +480,25 @@ def stage_record_panel(*, by, stage: ComplaintStage, today: dt.date, panel_met_o
         stage.response_due_is_provisional = due.response_due_is_provisional
     changes["panel_report_due"] = (stage.panel_report_due, due.panel_report_due)
     stage.panel_report_due = due.panel_report_due
-    _save_stage(stage, ["panel_met_on", "panel_report_on", "panel_report_due", "response_due",
-                        "original_response_due", "response_due_is_provisional"])
-    _record(stage.complaint, by=by, kind="panel", stage_number=stage.number,
-            summary="Review panel dates recorded", changes=changes)
+    _save_stage(
+        stage,
+        [
+            "panel_met_on",
+            "panel_report_on",
+            "panel_report_due",
+            "response_due",
+            "original_response_due",
+            "response_due_is_provisional",
+        ],
+    )
+    _record(
+        stage.complaint,
+        by=by,
+        kind="panel",
+        stage_number=stage.number,
+        summary="Review panel dates recorded",
+        changes=changes,
+    )
     _refresh_next_due(stage.complaint, stage)
     return stage
 
@@ -448,7 +526,9 @@ def stage_respond(
     status = workflow.next_status("respond", stage.status)
     if stage.acknowledged_on and responded_on < stage.acknowledged_on:
         raise ValidationError(
-            {"responded_on": f"The response date must be on or after the acknowledgement ({stage.acknowledged_on:%d %B %Y})"}
+            {
+                "responded_on": f"The response date must be on or after the acknowledgement ({stage.acknowledged_on:%d %B %Y})"
+            }
         )
     if responded_on < stage.received_on:
         raise ValidationError({"responded_on": "The response date must be on or after the date received"})
@@ -458,34 +538,67 @@ def stage_respond(
         raise ValidationError({"payment_amount": "The payment must be £0 or more"})
     if payment_amount and not payment_reason.strip():
         raise ValidationError({"payment_reason": "Enter what the payment is for"})
-    for description, owner, due_on in actions:
+    for description, _owner, due_on in actions:
         if due_on < responded_on:
-            raise ValidationError({"actions": f"The action \u201c{description[:40]}\u201d is due before the response date"})
-    window_ends = deadlines.escalation_deadline(
-        stage.rule, responded_on=responded_on,
-        non_working=_non_working(stage.complaint.procedure, responded_on),
-    ) if stage.number < stage.complaint.procedure.number_of_stages else None
+            raise ValidationError(
+                {"actions": f"The action \u201c{description[:40]}\u201d is due before the response date"}
+            )
+    window_ends = (
+        deadlines.escalation_deadline(
+            stage.rule,
+            responded_on=responded_on,
+            non_working=_non_working(stage.complaint.procedure, responded_on),
+        )
+        if stage.number < stage.complaint.procedure.number_of_stages
+        else None
+    )
     stage.status = status
     stage.responded_on = responded_on
     stage.outcome = outcome
     stage.response_summary = response_summary
-    stage.apology_given, stage.explanation_given, stage.decision_changed = apology_given, explanation_given, decision_changed
+    stage.apology_given, stage.explanation_given, stage.decision_changed = (
+        apology_given,
+        explanation_given,
+        decision_changed,
+    )
     stage.payment_amount, stage.payment_reason = payment_amount, payment_reason
     stage.escalation_deadline = window_ends
-    _save_stage(stage, ["status", "responded_on", "outcome", "response_summary", "apology_given", "explanation_given",
-                        "decision_changed", "payment_amount", "payment_reason", "escalation_deadline"])
+    _save_stage(
+        stage,
+        [
+            "status",
+            "responded_on",
+            "outcome",
+            "response_summary",
+            "apology_given",
+            "explanation_given",
+            "decision_changed",
+            "payment_amount",
+            "payment_reason",
+            "escalation_deadline",
+        ],
+    )
     points = {p.pk: p for p in stage.complaint.points.all()}
     for point_id, point_outcome in (point_outcomes or {}).items():
         if point_id in points and point_outcome:
             PointOutcome.objects.create(stage=stage, point=points[point_id], outcome=point_outcome)
     for description, owner, due_on in actions:
-        Action.objects.create(complaint=stage.complaint, stage=stage, description=description, owner=owner, due_on=due_on)
+        Action.objects.create(
+            complaint=stage.complaint, stage=stage, description=description, owner=owner, due_on=due_on
+        )
     on_time = responded_on <= (stage.agreed_response_on or stage.response_due)
     _record(
-        stage.complaint, by=by, kind="responded", stage_number=stage.number,
+        stage.complaint,
+        by=by,
+        kind="responded",
+        stage_number=stage.number,
         summary=f"Stage {stage.number} response sent on {responded_on:%d %B %Y}: {stage.get_outcome_display()}"
         f" ({'within' if on_time else 'after'} the time limit)",
-        changes={"status": (StageStatus.IN_PROGRESS, status), "outcome": (None, outcome), "payment_amount": (None, payment_amount)},
+        changes={
+            "status": (StageStatus.IN_PROGRESS, status),
+            "outcome": (None, outcome),
+            "payment_amount": (None, payment_amount),
+        },
     )
     _refresh_next_due(stage.complaint, stage)
     return stage
@@ -521,29 +634,50 @@ def escalation_request(
     suspension = suspension_on(procedure=complaint.procedure, number=stage.number + 1, on=requested_on)
     if suspension is not None:
         raise ValidationError(
-            {"requested_on": f"Stage {stage.number + 1} is suspended ({suspension.reason}). Close the complaint and "
-             "tell the complainant they can go to the Ombudsman"}
+            {
+                "requested_on": f"Stage {stage.number + 1} is suspended ({suspension.reason}). Close the complaint and "
+                "tell the complainant they can go to the Ombudsman"
+            }
         )
     if not reasons.strip():
         raise ValidationError({"reasons": "Enter the complainant's reasons for asking for the next stage"})
     within = deadlines.is_within_window(requested_on, stage.escalation_deadline)
     if not within and not late_reason_accepted.strip():
         raise ValidationError(
-            {"late_reason_accepted": f"The request came after the window closed on {stage.escalation_deadline:%d %B %Y}. "
-             "Enter why it is accepted"}
+            {
+                "late_reason_accepted": f"The request came after the window closed on {stage.escalation_deadline:%d %B %Y}. "
+                "Enter why it is accepted"
+            }
         )
     rule = _rule_or_error(complaint.procedure, stage.number + 1, requested_on, "requested_on")
     if rule.handler_must_differ and handler.pk == stage.handler_id:
-        raise ValidationError({"handler": f"Stage {stage.number + 1} must be handled by someone other than the Stage {stage.number} handler"})
-    EscalationRequest.objects.create(stage=stage, requested_on=requested_on, within_window=within,
-                                     late_reason_accepted=late_reason_accepted.strip(), reasons=reasons.strip(), created_by=by)
+        raise ValidationError(
+            {
+                "handler": f"Stage {stage.number + 1} must be handled by someone other than the Stage {stage.number} handler"
+            }
+        )
+    EscalationRequest.objects.create(
+        stage=stage,
+        requested_on=requested_on,
+        within_window=within,
+        late_reason_accepted=late_reason_accepted.strip(),
+        reasons=reasons.strip(),
+        created_by=by,
+    )
     stage.status = StageStatus.ESCALATED
     stage.closed_on = requested_on
     _save_stage(stage, ["status", "closed_on"])
-    _record(complaint, by=by, kind="escalation_requested", stage_number=stage.number,
-            summary=f"Escalation to Stage {stage.number + 1} requested on {requested_on:%d %B %Y}"
-            + ("" if within else " (outside the window; accepted: " + late_reason_accepted.strip() + ")"))
-    new_stage = _open_stage(complaint, number=stage.number + 1, received_on=requested_on, handler=handler, rule=rule, by=by)
+    _record(
+        complaint,
+        by=by,
+        kind="escalation_requested",
+        stage_number=stage.number,
+        summary=f"Escalation to Stage {stage.number + 1} requested on {requested_on:%d %B %Y}"
+        + ("" if within else " (outside the window; accepted: " + late_reason_accepted.strip() + ")"),
+    )
+    new_stage = _open_stage(
+        complaint, number=stage.number + 1, received_on=requested_on, handler=handler, rule=rule, by=by
+    )
     _refresh_next_due(complaint, new_stage)
     return new_stage
 
@@ -577,22 +711,39 @@ def complaint_close(
     stage = _lock_stage(stage, expected_version)
     status = workflow.next_status("close", stage.status)
     if not (stage.responded_on <= closed_on <= today):
-        raise ValidationError({"closed_on": f"The closing date must be between the response ({stage.responded_on:%d %B %Y}) and today"})
+        raise ValidationError(
+            {"closed_on": f"The closing date must be between the response ({stage.responded_on:%d %B %Y}) and today"}
+        )
     reason, suspension = signposting_required(stage, on=closed_on)
     complaint = stage.complaint
     if reason is not None:
         if signposting is None or not signposting.wording.strip():
-            raise ValidationError({"wording": "Record the words used to tell the complainant they can go to the Ombudsman"})
+            raise ValidationError(
+                {"wording": "Record the words used to tell the complainant they can go to the Ombudsman"}
+            )
         if signposting.told_on < stage.responded_on or signposting.told_on > today:
-            raise ValidationError({"told_on": "The date the complainant was told must be between the response and today"})
+            raise ValidationError(
+                {"told_on": "The date the complainant was told must be between the response and today"}
+            )
     if signposting is not None and signposting.wording.strip():
         Signposting.objects.create(
-            complaint=complaint, stage=stage, reason=reason or SignpostReason.FINAL_STAGE, told_on=signposting.told_on,
-            method=signposting.method, wording=signposting.wording.strip(), suspension=suspension, created_by=by,
+            complaint=complaint,
+            stage=stage,
+            reason=reason or SignpostReason.FINAL_STAGE,
+            told_on=signposting.told_on,
+            method=signposting.method,
+            wording=signposting.wording.strip(),
+            suspension=suspension,
+            created_by=by,
         )
-        _record(complaint, by=by, kind="signposted", stage_number=stage.number,
-                summary=f"Complainant told on {signposting.told_on:%d %B %Y} that they can go to the {complaint.procedure.ombudsman_name}"
-                + (f" (Stage {stage.number + 1} suspended)" if suspension else ""))
+        _record(
+            complaint,
+            by=by,
+            kind="signposted",
+            stage_number=stage.number,
+            summary=f"Complainant told on {signposting.told_on:%d %B %Y} that they can go to the {complaint.procedure.ombudsman_name}"
+            + (f" (Stage {stage.number + 1} suspended)" if suspension else ""),
+        )
     stage.status = status
     stage.closed_on = closed_on
     _save_stage(stage, ["status", "closed_on"])
@@ -600,8 +751,14 @@ def complaint_close(
     complaint.status = ComplaintStatus.CLOSED
     complaint.closed_on = closed_on
     complaint.save(update_fields=["status", "closed_on", "updated_at"])
-    _record(complaint, by=by, kind="closed", stage_number=stage.number, summary=f"Complaint closed on {closed_on:%d %B %Y}",
-            changes={"status": (old_status, complaint.status)})
+    _record(
+        complaint,
+        by=by,
+        kind="closed",
+        stage_number=stage.number,
+        summary=f"Complaint closed on {closed_on:%d %B %Y}",
+        changes={"status": (old_status, complaint.status)},
+    )
     _refresh_next_due(complaint, stage)
     return complaint
 
@@ -611,8 +768,9 @@ def _current_stage(complaint: Complaint) -> ComplaintStage:
 
 
 @transaction.atomic
-def complaint_withdraw(*, by, complaint: Complaint, withdrawn_on: dt.date, reason: str, today: dt.date,
-                       expected_version: int | None = None) -> Complaint:
+def complaint_withdraw(
+    *, by, complaint: Complaint, withdrawn_on: dt.date, reason: str, today: dt.date, expected_version: int | None = None
+) -> Complaint:
     stage = _lock_stage(_current_stage(complaint), expected_version)
     status = workflow.next_status("withdraw", stage.status)
     if not (stage.received_on <= withdrawn_on <= today):
@@ -626,8 +784,13 @@ def complaint_withdraw(*, by, complaint: Complaint, withdrawn_on: dt.date, reaso
     complaint.status = ComplaintStatus.WITHDRAWN
     complaint.closed_on = withdrawn_on
     complaint.save(update_fields=["status", "closed_on", "updated_at"])
-    _record(complaint, by=by, kind="withdrawn", stage_number=stage.number,
-            summary=f"Complaint withdrawn on {withdrawn_on:%d %B %Y}: {reason.strip()}")
+    _record(
+        complaint,
+        by=by,
+        kind="withdrawn",
+        stage_number=stage.number,
+        summary=f"Complaint withdrawn on {withdrawn_on:%d %B %Y}: {reason.strip()}",
+    )
     _refresh_next_due(complaint, stage)
     return complaint
 
@@ -652,8 +815,14 @@ def complaint_reopen(*, by, complaint: Complaint, reason: str, expected_version:
     complaint.status = ComplaintStatus.OPEN
     complaint.closed_on = None
     complaint.save(update_fields=["status", "closed_on", "updated_at"])
-    _record(complaint, by=by, kind="reopened", stage_number=stage.number, summary=f"Complaint reopened: {reason.strip()}",
-            changes={"status": (old, complaint.status)})
+    _record(
+        complaint,
+        by=by,
+        kind="reopened",
+        stage_number=stage.number,
+        summary=f"Complaint reopened: {reason.strip()}",
+        changes={"status": (old, complaint.status)},
+    )
     _refresh_next_due(complaint, stage)
     return complaint
 
@@ -666,14 +835,24 @@ def stage_reassign(*, by, stage: ComplaintStage, handler, expected_version: int 
     if stage.rule.handler_must_differ and stage.number > 1:
         previous = stage.complaint.stages.get(number=stage.number - 1)
         if previous.handler_id == handler.pk:
-            raise ValidationError({"handler": f"Stage {stage.number} must be handled by someone other than the Stage {stage.number - 1} handler"})
+            raise ValidationError(
+                {
+                    "handler": f"Stage {stage.number} must be handled by someone other than the Stage {stage.number - 1} handler"
+                }
+            )
     old = stage.handler
     stage.handler = handler
     _save_stage(stage, ["handler"])
     if stage.complaint.is_restricted:
         stage.complaint.named_users.add(handler)
-    _record(stage.complaint, by=by, kind="reassigned", stage_number=stage.number,
-            summary=f"Stage {stage.number} reassigned from {old} to {handler}", changes={"handler": (str(old), str(handler))})
+    _record(
+        stage.complaint,
+        by=by,
+        kind="reassigned",
+        stage_number=stage.number,
+        summary=f"Stage {stage.number} reassigned from {old} to {handler}",
+        changes={"handler": (str(old), str(handler))},
+    )
     _refresh_next_due(stage.complaint, stage)
     return stage
 
@@ -690,8 +869,13 @@ def action_complete(*, by, action: Action, completed_on: dt.date, today: dt.date
     action.completed_on = completed_on
     action.save(update_fields=["completed_on"])
     late = " (late)" if completed_on > action.due_on else ""
-    _record(action.complaint, by=by, kind="action_completed", stage_number=action.stage.number,
-            summary=f"Action completed on {completed_on:%d %B %Y}{late}: {action.description[:120]}")
+    _record(
+        action.complaint,
+        by=by,
+        kind="action_completed",
+        stage_number=action.stage.number,
+        summary=f"Action completed on {completed_on:%d %B %Y}{late}: {action.description[:120]}",
+    )
     return action
 
 
@@ -700,8 +884,13 @@ def document_upload(*, by, complaint: Complaint, uploaded_file, description: str
     """Store an upload under a random name after checking its type by content and its size."""
     content_type = check_upload(uploaded_file)
     document = Document(
-        complaint=complaint, stage=stage, original_name=uploaded_file.name[:255], content_type=content_type,
-        size=uploaded_file.size, description=description.strip() or uploaded_file.name[:255], uploaded_by=by,
+        complaint=complaint,
+        stage=stage,
+        original_name=uploaded_file.name[:255],
+        content_type=content_type,
+        size=uploaded_file.size,
+        description=description.strip() or uploaded_file.name[:255],
+        uploaded_by=by,
     )
     document.file.save("upload", uploaded_file, save=False)
     document.save()

@@ -31,8 +31,11 @@ def _service_areas_for(user):
 
 def _staff_in(service_areas):
     return (
-        User.objects.filter(is_active=True, service_areas__in=service_areas,
-                            groups__name__in=["Caseworker", "Manager", "Complaints admin"])
+        User.objects.filter(
+            is_active=True,
+            service_areas__in=service_areas,
+            groups__name__in=["Caseworker", "Manager", "Complaints admin"],
+        )
         .distinct()
         .order_by("first_name", "last_name", "username")
     )
@@ -61,8 +64,11 @@ def complaint_list(request):
     selectors.annotate_due(page.object_list, today=today)
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, "complaints/complaint_list.html",
-                  {"form": form, "page": page, "query": query.urlencode(), "today": today})
+    return render(
+        request,
+        "complaints/complaint_list.html",
+        {"form": form, "page": page, "query": query.urlencode(), "today": today},
+    )
 
 
 class ComplaintCreateView(LoginRequiredMixin, View):
@@ -83,8 +89,11 @@ class ComplaintCreateView(LoginRequiredMixin, View):
             data = dict(form.cleaned_data)
             try:
                 complaint = services.complaint_register(
-                    by=request.user, today=selectors.today(), points=form.points(),
-                    **{k: v for k, v in data.items() if k != "category"}, category=data.get("category"),
+                    by=request.user,
+                    today=selectors.today(),
+                    points=form.points(),
+                    **{k: v for k, v in data.items() if k != "category"},
+                    category=data.get("category"),
                 )
             except ValidationError as error:
                 put_errors(form, error)
@@ -127,11 +136,17 @@ def available_actions(user, complaint, stage) -> list[dict]:
             continue
         if action == "escalate" and stage.number >= complaint.procedure.number_of_stages:
             continue
-        result.append({"action": action, "label": label,
-                       "href": reverse("complaints:stage_action", args=[complaint.pk, action])})
+        result.append(
+            {"action": action, "label": label, "href": reverse("complaints:stage_action", args=[complaint.pk, action])}
+        )
     if stage.is_open and is_manager(user):
-        result.append({"action": "reassign", "label": "Reassign",
-                       "href": reverse("complaints:stage_action", args=[complaint.pk, "reassign"])})
+        result.append(
+            {
+                "action": "reassign",
+                "label": "Reassign",
+                "href": reverse("complaints:stage_action", args=[complaint.pk, "reassign"]),
+            }
+        )
     return result
 
 
@@ -205,45 +220,85 @@ class StageActionView(LoginRequiredMixin, View):
         common = {"by": user, "expected_version": d.get("version")}
         action = self.action
         if action == "acknowledge":
-            return services.stage_acknowledge(stage=stage, acknowledged_on=d["acknowledged_on"], today=today,
-                                              agreed_response_on=d.get("agreed_response_on"), **common)
+            return services.stage_acknowledge(
+                stage=stage,
+                acknowledged_on=d["acknowledged_on"],
+                today=today,
+                agreed_response_on=d.get("agreed_response_on"),
+                **common,
+            )
         if action == "extend":
-            return services.stage_extend(stage=stage, new_due=d["new_due"], reason=d["reason"],
-                                         complainant_told_on=d["complainant_told_on"], today=today, **common)
+            return services.stage_extend(
+                stage=stage,
+                new_due=d["new_due"],
+                reason=d["reason"],
+                complainant_told_on=d["complainant_told_on"],
+                today=today,
+                **common,
+            )
         if action == "respond":
             return services.stage_respond(
-                stage=stage, responded_on=d["responded_on"], outcome=d["outcome"], today=today,
-                point_outcomes=form.point_outcomes(), response_summary=d["response_summary"],
-                apology_given=d["apology_given"], explanation_given=d["explanation_given"],
-                decision_changed=d["decision_changed"], payment_amount=d.get("payment_amount"),
-                payment_reason=d["payment_reason"], actions=form.actions(), **common)
+                stage=stage,
+                responded_on=d["responded_on"],
+                outcome=d["outcome"],
+                today=today,
+                point_outcomes=form.point_outcomes(),
+                response_summary=d["response_summary"],
+                apology_given=d["apology_given"],
+                explanation_given=d["explanation_given"],
+                decision_changed=d["decision_changed"],
+                payment_amount=d.get("payment_amount"),
+                payment_reason=d["payment_reason"],
+                actions=form.actions(),
+                **common,
+            )
         if action == "record_panel":
-            return services.stage_record_panel(stage=stage, today=today, panel_met_on=d.get("panel_met_on"),
-                                               panel_report_on=d.get("panel_report_on"), **common)
+            return services.stage_record_panel(
+                stage=stage,
+                today=today,
+                panel_met_on=d.get("panel_met_on"),
+                panel_report_on=d.get("panel_report_on"),
+                **common,
+            )
         if action == "stop_clock":
-            return services.clock_stop(stage=stage, stopped_on=d["stopped_on"], reason=d["reason"], today=today, **common)
+            return services.clock_stop(
+                stage=stage, stopped_on=d["stopped_on"], reason=d["reason"], today=today, **common
+            )
         if action == "restart_clock":
             return services.clock_restart(stage=stage, restarted_on=d["restarted_on"], today=today, **common)
         if action == "escalate":
-            return services.escalation_request(stage=stage, requested_on=d["requested_on"], reasons=d["reasons"],
-                                               handler=d["handler"], today=today,
-                                               late_reason_accepted=d["late_reason_accepted"], **common)
+            return services.escalation_request(
+                stage=stage,
+                requested_on=d["requested_on"],
+                reasons=d["reasons"],
+                handler=d["handler"],
+                today=today,
+                late_reason_accepted=d["late_reason_accepted"],
+                **common,
+            )
         if action == "close":
             signposting = None
             if d.get("wording"):
-                signposting = services.SignpostingDetails(told_on=d["told_on"], method=d["method"], wording=d["wording"])
-            return services.complaint_close(stage=stage, closed_on=d["closed_on"], today=today,
-                                            signposting=signposting, **common)
+                signposting = services.SignpostingDetails(
+                    told_on=d["told_on"], method=d["method"], wording=d["wording"]
+                )
+            return services.complaint_close(
+                stage=stage, closed_on=d["closed_on"], today=today, signposting=signposting, **common
+            )
         if action == "withdraw":
-            return services.complaint_withdraw(complaint=self.complaint, withdrawn_on=d["withdrawn_on"],
-                                               reason=d["reason"], today=today, **common)
+            return services.complaint_withdraw(
+                complaint=self.complaint, withdrawn_on=d["withdrawn_on"], reason=d["reason"], today=today, **common
+            )
         if action == "reopen":
             return services.complaint_reopen(complaint=self.complaint, reason=d["reason"], **common)
         return services.stage_reassign(stage=stage, handler=d["handler"], **common)
 
     def render_form(self, form, status=200):
         context = {
-            "complaint": self.complaint, "stage": self.stage, "form": form, "action": self.action,
+            "complaint": self.complaint,
+            "stage": self.stage,
+            "form": form,
+            "action": self.action,
             "title": "Reassign" if self.action == "reassign" else workflow.ACTION_LABELS[self.action],
             "suspension": getattr(self, "suspension", None),
             "signposting_required": getattr(form, "signposting_required", False),
@@ -288,21 +343,32 @@ class ActionCompleteView(LoginRequiredMixin, View):
     def setup_action(self, request, pk, action_pk):
         _require_role(request.user)
         self.complaint = selectors.complaint_for(request.user, pk)
-        self.action = get_object_or_404(Action.objects.select_related("stage", "owner"), pk=action_pk,
-                                        complaint=self.complaint, completed_on__isnull=True)
+        self.action = get_object_or_404(
+            Action.objects.select_related("stage", "owner"),
+            pk=action_pk,
+            complaint=self.complaint,
+            completed_on__isnull=True,
+        )
 
     def get(self, request, pk, action_pk):
         self.setup_action(request, pk, action_pk)
-        return render(request, self.template_name, {"complaint": self.complaint, "item": self.action,
-                                                    "form": forms.ActionCompleteForm()})
+        return render(
+            request,
+            self.template_name,
+            {"complaint": self.complaint, "item": self.action, "form": forms.ActionCompleteForm()},
+        )
 
     def post(self, request, pk, action_pk):
         self.setup_action(request, pk, action_pk)
         form = forms.ActionCompleteForm(request.POST)
         if form.is_valid():
             try:
-                services.action_complete(by=request.user, action=self.action,
-                                         completed_on=form.cleaned_data["completed_on"], today=selectors.today())
+                services.action_complete(
+                    by=request.user,
+                    action=self.action,
+                    completed_on=form.cleaned_data["completed_on"],
+                    today=selectors.today(),
+                )
             except ValidationError as error:
                 put_errors(form, error)
             else:
@@ -325,8 +391,12 @@ class DocumentUploadView(LoginRequiredMixin, View):
         form = forms.DocumentForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                services.document_upload(by=request.user, complaint=complaint, uploaded_file=form.cleaned_data["file"],
-                                         description=form.cleaned_data["description"])
+                services.document_upload(
+                    by=request.user,
+                    complaint=complaint,
+                    uploaded_file=form.cleaned_data["file"],
+                    description=form.cleaned_data["description"],
+                )
             except ValidationError as error:
                 put_errors(form, error)
             else:
@@ -341,8 +411,12 @@ def document_download(request, pk, document_pk):
     _require_role(request.user)
     complaint = selectors.complaint_for(request.user, pk)
     document = get_object_or_404(Document, pk=document_pk, complaint=complaint)
-    return FileResponse(document.file.open("rb"), as_attachment=True, filename=document.original_name,
-                        content_type=document.content_type)
+    return FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type=document.content_type,
+    )
 
 
 @login_required
@@ -351,5 +425,6 @@ def procedures(request):
     if not is_complaints_admin(request.user):
         raise PermissionDenied
     today = selectors.today()
-    return render(request, "complaints/procedures.html",
-                  {"procedures": selectors.procedure_rules(today=today), "today": today})
+    return render(
+        request, "complaints/procedures.html", {"procedures": selectors.procedure_rules(today=today), "today": today}
+    )
