@@ -98,11 +98,22 @@ def can_see_service_area(user, service_area_id: int) -> bool:
 
 # Service navigation per role: (text, url name). Only pages that exist are listed.
 NAVIGATION = {
-    Role.CASEWORKER: [("My work", "home"), ("Complaints", "complaints:list"), ("Log a complaint", "complaints:create")],
-    Role.MANAGER: [("Overdue and due soon", "home"), ("Complaints", "complaints:list")],
+    Role.CASEWORKER: [
+        ("My work", "home"),
+        ("Complaints", "complaints:list"),
+        ("Log a complaint", "complaints:create"),
+        ("Ombudsman cases", "ombudsman_cases:list"),
+    ],
+    Role.MANAGER: [
+        ("Overdue and due soon", "home"),
+        ("Complaints", "complaints:list"),
+        ("Ombudsman cases", "ombudsman_cases:list"),
+    ],
     Role.COMPLAINTS_ADMIN: [
         ("Rules and users", "home"),
         ("Complaints", "complaints:list"),
+        ("Ombudsman cases", "ombudsman_cases:list"),
+        ("Overdue and due soon", "ombudsman_cases:overdue"),
         ("Stage rules", "complaints:procedures"),
     ],
 }

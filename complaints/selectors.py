@@ -178,13 +178,15 @@ def complaint_list(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint
     return qs.order_by(*COMPLAINT_SORTS.get(filters.get("sort") or "due", COMPLAINT_SORTS["due"]))
 
 
-def _readable(value):
-    """Timeline values are stored as ISO text; show dates the way the rest of the page does."""
+def readable_change(value):
+    """Timeline values are stored as ISO text and codes; show them as the rest of the page does."""
     if isinstance(value, str) and len(value) == 10:
         try:
             return f"{dt.date.fromisoformat(value):%-d %b %Y}"
         except ValueError:
             pass
+    if isinstance(value, str) and value.islower() and "_" in value:
+        return value.replace("_", " ").capitalize()
     return value
 
 
@@ -213,7 +215,9 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     events = list(complaint.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
         event.change_rows = [
-            (name.replace("_", " ").capitalize(), _readable(old), _readable(new)) for name, (old, new) in event.changes.items() if old != new
+            (name.replace("_", " ").capitalize(), readable_change(old), readable_change(new))
+            for name, (old, new) in event.changes.items()
+            if old != new
         ]
     return {
         "stages": stages,

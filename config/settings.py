@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "calendars",
     "complaints",
     "ombudsman_cases",
+    "reminders",
 ]
 
 MIDDLEWARE = [

@@ -10,5 +10,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("complaints/", include("complaints.urls")),
+    path("ombudsman/", include("ombudsman_cases.urls")),
     path("admin/", admin.site.urls),
 ]

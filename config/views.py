@@ -6,6 +6,7 @@ from django.shortcuts import render
 from accounts.access import role_of
 from accounts.models import Role
 from complaints import selectors as complaint_selectors
+from ombudsman_cases import views as ombudsman_views
 
 
 @login_required
@@ -17,8 +18,7 @@ def home(request):
         context = {"stages": complaint_selectors.my_open_stages(user=request.user, today=today)}
         return render(request, "home/caseworker.html", context)
     if role == Role.MANAGER:
-        context = complaint_selectors.manager_overview(user=request.user, today=today)
-        return render(request, "home/manager.html", context)
+        return ombudsman_views.overdue(request)
     if role == Role.COMPLAINTS_ADMIN:
         context = complaint_selectors.admin_overview(today=today)
         return render(request, "home/admin.html", context)

@@ -54,21 +54,33 @@ def rule(**values) -> SimpleNamespace:
 
 
 # Values copied from complaints/migrations/0002_seed_procedures.py (version 1 of each rule).
-CORPORATE_1 = rule(acknowledge_within=5, respond_within=10, respond_from="acknowledgement", max_extension=10,
-                   escalation_window=20)
-CORPORATE_2 = rule(acknowledge_within=5, respond_within=20, respond_from="acknowledgement", max_extension=20,
-                   handler_must_differ=True)
-HOUSING_1 = rule(acknowledge_within=5, respond_within=10, respond_from="acknowledgement", max_extension=10,
-                 escalation_window=20)
-HOUSING_2 = rule(acknowledge_within=5, respond_within=20, respond_from="acknowledgement", max_extension=20,
-                 handler_must_differ=True)
-CHILDREN_1 = rule(respond_within=10, respond_from="receipt", max_extension=10, escalation_window=20,
-                  clock_stop_allowed=True)
-CHILDREN_2 = rule(respond_within=25, respond_from="receipt", max_extension=40, escalation_window=20,
-                  clock_stop_allowed=True, handler_must_differ=True)
+CORPORATE_1 = rule(
+    acknowledge_within=5, respond_within=10, respond_from="acknowledgement", max_extension=10, escalation_window=20
+)
+CORPORATE_2 = rule(
+    acknowledge_within=5, respond_within=20, respond_from="acknowledgement", max_extension=20, handler_must_differ=True
+)
+HOUSING_1 = rule(
+    acknowledge_within=5, respond_within=10, respond_from="acknowledgement", max_extension=10, escalation_window=20
+)
+HOUSING_2 = rule(
+    acknowledge_within=5, respond_within=20, respond_from="acknowledgement", max_extension=20, handler_must_differ=True
+)
+CHILDREN_1 = rule(
+    respond_within=10, respond_from="receipt", max_extension=10, escalation_window=20, clock_stop_allowed=True
+)
+CHILDREN_2 = rule(
+    respond_within=25,
+    respond_from="receipt",
+    max_extension=40,
+    escalation_window=20,
+    clock_stop_allowed=True,
+    handler_must_differ=True,
+)
 CHILDREN_3 = rule(respond_within=15, respond_from="panel_report", panel_meeting_within=30, panel_report_within=5)
-ADULTS = rule(acknowledge_within=3, respond_within=6, respond_unit=MONTHS, respond_from="receipt",
-              response_date_agreed=True)
+ADULTS = rule(
+    acknowledge_within=3, respond_within=6, respond_unit=MONTHS, respond_from="receipt", response_date_agreed=True
+)
 
 STAND_INS = {
     ("corporate", 1): CORPORATE_1,
@@ -97,7 +109,9 @@ def test_the_stand_in_rules_match_the_seed_migration():
     for key, values in seeded.items():
         stand_in = vars(STAND_INS[key])
         differences = {
-            name: (value, stand_in[name]) for name, value in values.items() if name != "source" and stand_in[name] != value
+            name: (value, stand_in[name])
+            for name, value in values.items()
+            if name != "source" and stand_in[name] != value
         }
         assert differences == {}, key
 
@@ -111,77 +125,261 @@ def test_the_holiday_list_has_the_days_these_tests_rely_on():
 
 # --- stage deadlines --------------------------------------------------------------------------
 
-# (rule, received_on, recorded dates, acknowledge_due, response_due, provisional, panel_meeting_due, panel_report_due)
+
+def case(
+    name, stage_rule, received_on, acknowledge_due, response_due, provisional, *, meeting=None, report=None, **recorded
+):
+    """One row: the rule, the date received, dates recorded so far, and every deadline expected."""
+    return pytest.param(
+        stage_rule, received_on, recorded, acknowledge_due, response_due, provisional, meeting, report, id=name
+    )
+
+
 STAGE_CASES = [
     # Corporate Stage 1 (Code 6.2-6.3): acknowledge 5 WD from receipt, respond 10 WD from acknowledgement.
-    pytest.param(CORPORATE_1, date(2022, 4, 14), {}, date(2022, 4, 25), date(2022, 5, 10), True, None, None,
-                 id="corporate-1 DOMAIN vector: Thu 14 Apr 2022 +5 skips Easter; provisional response from the ack deadline skips 2 May"),
-    pytest.param(CORPORATE_1, date(2022, 4, 14), {"acknowledged_on": date(2022, 4, 19)}, date(2022, 4, 25),
-                 date(2022, 5, 4), False, None, None,
-                 id="corporate-1 acknowledged Tue 19 Apr 2022: response fixed 10 WD later, Wed 4 May"),
-    pytest.param(CORPORATE_1, date(2022, 4, 14), {"acknowledged_on": date(2022, 4, 27)}, date(2022, 4, 25),
-                 date(2022, 5, 12), False, None, None,
-                 id="corporate-1 acknowledged late on Wed 27 Apr 2022: response counted from the actual date"),
-    pytest.param(CORPORATE_1, date(2022, 9, 10), {}, date(2022, 9, 20), date(2022, 10, 4), True, None, None,
-                 id="corporate-1 received Sat 10 Sep 2022: day 0 is Mon 12 Sep, State Funeral 19 Sep skipped"),
-    pytest.param(CORPORATE_1, date(2026, 12, 21), {}, date(2026, 12, 30), date(2027, 1, 14), True, None, None,
-                 id="corporate-1 received Mon 21 Dec 2026: Christmas, Boxing Day substitute and New Year skipped"),
-    pytest.param(CORPORATE_1, date(2026, 12, 24), {}, date(2027, 1, 5), date(2027, 1, 19), True, None, None,
-                 id="corporate-1 received Christmas Eve 2026, a working day"),
-    pytest.param(CORPORATE_1, date(2026, 12, 25), {}, date(2027, 1, 6), date(2027, 1, 20), True, None, None,
-                 id="corporate-1 received on Christmas Day 2026: day 0 is Tue 29 Dec"),
-    pytest.param(CORPORATE_1, date(2026, 12, 26), {}, date(2027, 1, 6), date(2027, 1, 20), True, None, None,
-                 id="corporate-1 received on Boxing Day, Sat 26 Dec 2026: day 0 is Tue 29 Dec"),
-    pytest.param(CORPORATE_1, date(2026, 12, 28), {}, date(2027, 1, 6), date(2027, 1, 20), True, None, None,
-                 id="corporate-1 received on the Boxing Day substitute, Mon 28 Dec 2026: day 0 is Tue 29 Dec"),
-    pytest.param(CORPORATE_1, date(2026, 4, 1), {}, date(2026, 4, 10), date(2026, 4, 24), True, None, None,
-                 id="corporate-1 received Wed 1 Apr 2026: Good Friday and Easter Monday skipped"),
-    pytest.param(CORPORATE_1, date(2026, 4, 3), {}, date(2026, 4, 14), date(2026, 4, 28), True, None, None,
-                 id="corporate-1 received on Good Friday 2026: day 0 is Tue 7 Apr"),
+    case(
+        "corporate-1 DOMAIN vector: Thu 14 Apr 2022 +5 skips Easter; provisional response skips 2 May",
+        CORPORATE_1,
+        date(2022, 4, 14),
+        date(2022, 4, 25),
+        date(2022, 5, 10),
+        True,
+    ),
+    case(
+        "corporate-1 acknowledged Tue 19 Apr 2022: response fixed 10 WD later, Wed 4 May",
+        CORPORATE_1,
+        date(2022, 4, 14),
+        date(2022, 4, 25),
+        date(2022, 5, 4),
+        False,
+        acknowledged_on=date(2022, 4, 19),
+    ),
+    case(
+        "corporate-1 acknowledged late on Wed 27 Apr 2022: response counted from the actual date",
+        CORPORATE_1,
+        date(2022, 4, 14),
+        date(2022, 4, 25),
+        date(2022, 5, 12),
+        False,
+        acknowledged_on=date(2022, 4, 27),
+    ),
+    case(
+        "corporate-1 received Sat 10 Sep 2022: day 0 is Mon 12 Sep, State Funeral 19 Sep skipped",
+        CORPORATE_1,
+        date(2022, 9, 10),
+        date(2022, 9, 20),
+        date(2022, 10, 4),
+        True,
+    ),
+    case(
+        "corporate-1 received Mon 21 Dec 2026: Christmas, Boxing Day substitute and New Year skipped",
+        CORPORATE_1,
+        date(2026, 12, 21),
+        date(2026, 12, 30),
+        date(2027, 1, 14),
+        True,
+    ),
+    case(
+        "corporate-1 received Christmas Eve 2026, a working day",
+        CORPORATE_1,
+        date(2026, 12, 24),
+        date(2027, 1, 5),
+        date(2027, 1, 19),
+        True,
+    ),
+    case(
+        "corporate-1 received on Christmas Day 2026: day 0 is Tue 29 Dec",
+        CORPORATE_1,
+        date(2026, 12, 25),
+        date(2027, 1, 6),
+        date(2027, 1, 20),
+        True,
+    ),
+    case(
+        "corporate-1 received on Boxing Day, Sat 26 Dec 2026: day 0 is Tue 29 Dec",
+        CORPORATE_1,
+        date(2026, 12, 26),
+        date(2027, 1, 6),
+        date(2027, 1, 20),
+        True,
+    ),
+    case(
+        "corporate-1 received on the Boxing Day substitute, Mon 28 Dec 2026: day 0 is Tue 29 Dec",
+        CORPORATE_1,
+        date(2026, 12, 28),
+        date(2027, 1, 6),
+        date(2027, 1, 20),
+        True,
+    ),
+    case(
+        "corporate-1 received Wed 1 Apr 2026: Good Friday and Easter Monday skipped",
+        CORPORATE_1,
+        date(2026, 4, 1),
+        date(2026, 4, 10),
+        date(2026, 4, 24),
+        True,
+    ),
+    case(
+        "corporate-1 received on Good Friday 2026: day 0 is Tue 7 Apr",
+        CORPORATE_1,
+        date(2026, 4, 3),
+        date(2026, 4, 14),
+        date(2026, 4, 28),
+        True,
+    ),
     # Corporate Stage 2: acknowledge 5 WD from the escalation request, respond 20 WD from acknowledgement.
-    pytest.param(CORPORATE_2, date(2026, 12, 14), {}, date(2026, 12, 21), date(2027, 1, 21), True, None, None,
-                 id="corporate-2 requested Mon 14 Dec 2026: provisional response across Christmas"),
-    pytest.param(CORPORATE_2, date(2024, 12, 16), {"acknowledged_on": date(2024, 12, 20)}, date(2024, 12, 23),
-                 date(2025, 1, 22), False, None, None,
-                 id="corporate-2 DOMAIN vector: acknowledged Fri 20 Dec 2024 +20 is Wed 22 Jan 2025"),
-    pytest.param(CORPORATE_2, date(2026, 4, 16), {}, date(2026, 4, 23), date(2026, 5, 22), True, None, None,
-                 id="corporate-2 requested Thu 16 Apr 2026: Early May bank holiday skipped"),
+    case(
+        "corporate-2 requested Mon 14 Dec 2026: provisional response across Christmas",
+        CORPORATE_2,
+        date(2026, 12, 14),
+        date(2026, 12, 21),
+        date(2027, 1, 21),
+        True,
+    ),
+    case(
+        "corporate-2 DOMAIN vector: acknowledged Fri 20 Dec 2024 +20 is Wed 22 Jan 2025",
+        CORPORATE_2,
+        date(2024, 12, 16),
+        date(2024, 12, 23),
+        date(2025, 1, 22),
+        False,
+        acknowledged_on=date(2024, 12, 20),
+    ),
+    case(
+        "corporate-2 requested Thu 16 Apr 2026: Early May bank holiday skipped",
+        CORPORATE_2,
+        date(2026, 4, 16),
+        date(2026, 4, 23),
+        date(2026, 5, 22),
+        True,
+    ),
     # Housing Ombudsman Code: the same clocks as the corporate procedure.
-    pytest.param(HOUSING_1, date(2022, 5, 27), {"acknowledged_on": date(2022, 6, 7)}, date(2022, 6, 7),
-                 date(2022, 6, 21), False, None, None,
-                 id="housing-1 DOMAIN vector: Fri 27 May 2022 +5 skips the Jubilee; acknowledged on the last day"),
-    pytest.param(HOUSING_2, date(2022, 9, 14), {}, date(2022, 9, 22), date(2022, 10, 20), True, None, None,
-                 id="housing-2 DOMAIN vector: Wed 14 Sep 2022 +5 skips the State Funeral"),
+    case(
+        "housing-1 DOMAIN vector: Fri 27 May 2022 +5 skips the Jubilee; acknowledged on the last day",
+        HOUSING_1,
+        date(2022, 5, 27),
+        date(2022, 6, 7),
+        date(2022, 6, 21),
+        False,
+        acknowledged_on=date(2022, 6, 7),
+    ),
+    case(
+        "housing-2 DOMAIN vector: Wed 14 Sep 2022 +5 skips the State Funeral",
+        HOUSING_2,
+        date(2022, 9, 14),
+        date(2022, 9, 22),
+        date(2022, 10, 20),
+        True,
+    ),
     # Children's Stage 1 (reg 14): 10 WD from receipt, no acknowledgement clock.
-    pytest.param(CHILDREN_1, date(2022, 4, 14), {}, None, date(2022, 5, 3), False, None, None,
-                 id="children-1 DOMAIN vector: Thu 14 Apr 2022 +10 is Tue 3 May"),
-    pytest.param(CHILDREN_1, date(2026, 12, 23), {}, None, date(2027, 1, 11), False, None, None,
-                 id="children-1 received Wed 23 Dec 2026: across Christmas and New Year"),
-    pytest.param(CHILDREN_1, date(2026, 4, 4), {}, None, date(2026, 4, 21), False, None, None,
-                 id="children-1 received Easter Saturday 2026: day 0 is Tue 7 Apr"),
+    case(
+        "children-1 DOMAIN vector: Thu 14 Apr 2022 +10 is Tue 3 May",
+        CHILDREN_1,
+        date(2022, 4, 14),
+        None,
+        date(2022, 5, 3),
+        False,
+    ),
+    case(
+        "children-1 received Wed 23 Dec 2026: across Christmas and New Year",
+        CHILDREN_1,
+        date(2026, 12, 23),
+        None,
+        date(2027, 1, 11),
+        False,
+    ),
+    case(
+        "children-1 received Easter Saturday 2026: day 0 is Tue 7 Apr",
+        CHILDREN_1,
+        date(2026, 4, 4),
+        None,
+        date(2026, 4, 21),
+        False,
+    ),
     # Children's Stage 2 (reg 17): 25 WD from the request.
-    pytest.param(CHILDREN_2, date(2022, 5, 31), {}, None, date(2022, 7, 7), False, None, None,
-                 id="children-2 DOMAIN vector: Tue 31 May 2022 +25 is Thu 7 Jul"),
-    pytest.param(CHILDREN_2, date(2026, 3, 16), {}, None, date(2026, 4, 22), False, None, None,
-                 id="children-2 requested Mon 16 Mar 2026: across Easter"),
+    case(
+        "children-2 DOMAIN vector: Tue 31 May 2022 +25 is Thu 7 Jul",
+        CHILDREN_2,
+        date(2022, 5, 31),
+        None,
+        date(2022, 7, 7),
+        False,
+    ),
+    case(
+        "children-2 requested Mon 16 Mar 2026: across Easter",
+        CHILDREN_2,
+        date(2026, 3, 16),
+        None,
+        date(2026, 4, 22),
+        False,
+    ),
     # Children's Stage 3 (regs 19-20): panel within 30 WD, report within 5 WD of it, response 15 WD after.
-    pytest.param(CHILDREN_3, date(2026, 3, 2), {}, None, date(2026, 5, 14), True, date(2026, 4, 15),
-                 date(2026, 4, 22), id="children-3 before the meeting: report and response provisional"),
-    pytest.param(CHILDREN_3, date(2026, 3, 2), {"panel_met_on": date(2026, 4, 10)}, None, date(2026, 5, 11), True,
-                 date(2026, 4, 15), date(2026, 4, 17),
-                 id="children-3 met Fri 10 Apr 2026: report due 5 WD after the meeting, response still provisional"),
-    pytest.param(CHILDREN_3, date(2026, 3, 2), {"panel_met_on": date(2026, 4, 10), "panel_report_on": date(2026, 4, 14)},
-                 None, date(2026, 5, 6), False, date(2026, 4, 15), date(2026, 4, 17),
-                 id="children-3 report received Tue 14 Apr 2026: council response fixed 15 WD later"),
+    case(
+        "children-3 before the meeting: report and response provisional",
+        CHILDREN_3,
+        date(2026, 3, 2),
+        None,
+        date(2026, 5, 14),
+        True,
+        meeting=date(2026, 4, 15),
+        report=date(2026, 4, 22),
+    ),
+    case(
+        "children-3 met Fri 10 Apr 2026: report due 5 WD after the meeting, response still provisional",
+        CHILDREN_3,
+        date(2026, 3, 2),
+        None,
+        date(2026, 5, 11),
+        True,
+        panel_met_on=date(2026, 4, 10),
+        meeting=date(2026, 4, 15),
+        report=date(2026, 4, 17),
+    ),
+    case(
+        "children-3 report received Tue 14 Apr 2026: council response fixed 15 WD later",
+        CHILDREN_3,
+        date(2026, 3, 2),
+        None,
+        date(2026, 5, 6),
+        False,
+        panel_met_on=date(2026, 4, 10),
+        panel_report_on=date(2026, 4, 14),
+        meeting=date(2026, 4, 15),
+        report=date(2026, 4, 17),
+    ),
     # Adults (SI 2009/309): acknowledge within 3 WD; outer limit 6 calendar months from receipt.
-    pytest.param(ADULTS, date(2026, 1, 14), {}, date(2026, 1, 19), date(2026, 7, 14), False, None, None,
-                 id="adults received Wed 14 Jan 2026: outer limit on the corresponding date"),
-    pytest.param(ADULTS, date(2022, 8, 31), {}, date(2022, 9, 5), date(2023, 2, 28), False, None, None,
-                 id="adults received 31 Aug 2022: six months later has no 31st, so 28 Feb 2023"),
-    pytest.param(ADULTS, date(2023, 8, 31), {}, date(2023, 9, 5), date(2024, 2, 29), False, None, None,
-                 id="adults received 31 Aug 2023: leap year, so 29 Feb 2024"),
-    pytest.param(ADULTS, date(2026, 12, 23), {}, date(2026, 12, 30), date(2027, 6, 23), False, None, None,
-                 id="adults received Wed 23 Dec 2026: acknowledgement across Christmas"),
+    case(
+        "adults received Wed 14 Jan 2026: outer limit on the corresponding date",
+        ADULTS,
+        date(2026, 1, 14),
+        date(2026, 1, 19),
+        date(2026, 7, 14),
+        False,
+    ),
+    case(
+        "adults received 31 Aug 2022: six months later has no 31st, so 28 Feb 2023",
+        ADULTS,
+        date(2022, 8, 31),
+        date(2022, 9, 5),
+        date(2023, 2, 28),
+        False,
+    ),
+    case(
+        "adults received 31 Aug 2023: leap year, so 29 Feb 2024",
+        ADULTS,
+        date(2023, 8, 31),
+        date(2023, 9, 5),
+        date(2024, 2, 29),
+        False,
+    ),
+    case(
+        "adults received Wed 23 Dec 2026: acknowledgement across Christmas",
+        ADULTS,
+        date(2026, 12, 23),
+        date(2026, 12, 30),
+        date(2027, 6, 23),
+        False,
+    ),
 ]
 
 
@@ -228,7 +426,9 @@ def test_a_clock_counted_from_receipt_ignores_the_acknowledgement_date():
 
 def test_the_same_rule_without_bank_holidays_would_give_an_earlier_date():
     # Guards against the calendar being ignored: with weekends only, Thu 14 Apr 2022 +5 is Thu 21 Apr.
-    assert deadlines.stage_deadlines(CORPORATE_1, received_on=date(2022, 4, 14), non_working=frozenset()).acknowledge_due == date(2022, 4, 21)
+    assert deadlines.stage_deadlines(
+        CORPORATE_1, received_on=date(2022, 4, 14), non_working=frozenset()
+    ).acknowledge_due == date(2022, 4, 21)
 
 
 # --- extension caps ---------------------------------------------------------------------------
@@ -242,8 +442,12 @@ def test_the_same_rule_without_bank_holidays_would_give_an_earlier_date():
         pytest.param(CORPORATE_2, date(2027, 1, 21), date(2027, 2, 18), id="corporate-2 +20 WD"),
         pytest.param(HOUSING_1, date(2022, 6, 21), date(2022, 7, 5), id="housing-1 +10 WD"),
         pytest.param(CHILDREN_1, date(2022, 5, 3), date(2022, 5, 17), id="children-1 +10 WD"),
-        pytest.param(CHILDREN_2, date(2022, 7, 7), date(2022, 9, 2), id="children-2 DOMAIN vector: +40 WD = 65 WD from start"),
-        pytest.param(CHILDREN_2, date(2026, 4, 22), date(2026, 6, 19), id="children-2 +40 WD past two May bank holidays"),
+        pytest.param(
+            CHILDREN_2, date(2022, 7, 7), date(2022, 9, 2), id="children-2 DOMAIN vector: +40 WD = 65 WD from start"
+        ),
+        pytest.param(
+            CHILDREN_2, date(2026, 4, 22), date(2026, 6, 19), id="children-2 +40 WD past two May bank holidays"
+        ),
         pytest.param(ADULTS, date(2026, 7, 14), date(2026, 7, 14), id="adults: no extension without a manager"),
     ],
 )
@@ -322,25 +526,69 @@ def test_escalation_window_and_is_within_window_agree_on_the_last_day():
 @pytest.mark.parametrize(
     "due, stopped_on, restarted_on, unit, moved_to",
     [
-        pytest.param(date(2026, 3, 20), date(2026, 3, 9), date(2026, 3, 16), WD, date(2026, 3, 27),
-                     id="stopped Mon 9 Mar, restarted Mon 16 Mar 2026: 5 WD added"),
-        pytest.param(date(2026, 4, 16), date(2026, 3, 30), date(2026, 4, 7), WD, date(2026, 4, 22),
-                     id="stopped Mon 30 Mar, restarted Tue 7 Apr 2026: Easter leaves 4 WD"),
-        pytest.param(date(2027, 1, 8), date(2026, 12, 21), date(2026, 12, 29), WD, date(2027, 1, 14),
-                     id="stopped Mon 21 Dec, restarted Tue 29 Dec 2026: Christmas leaves 4 WD"),
-        pytest.param(date(2026, 3, 20), date(2026, 3, 6), date(2026, 3, 9), WD, date(2026, 3, 23),
-                     id="stopped Fri, restarted Mon: 1 WD added"),
-        pytest.param(date(2026, 3, 20), date(2026, 3, 7), date(2026, 3, 9), WD, date(2026, 3, 20),
-                     id="stopped Sat, restarted Mon: no working day lost"),
-        pytest.param(date(2026, 3, 20), date(2026, 3, 9), date(2026, 3, 9), WD, date(2026, 3, 20),
-                     id="restarted the day it stopped: nothing added"),
-        pytest.param(date(2026, 7, 14), date(2026, 3, 9), date(2026, 3, 16), MONTHS, date(2026, 7, 21),
-                     id="calendar clock: the 7 calendar days stopped are added"),
+        pytest.param(
+            date(2026, 3, 20),
+            date(2026, 3, 9),
+            date(2026, 3, 16),
+            WD,
+            date(2026, 3, 27),
+            id="stopped Mon 9 Mar, restarted Mon 16 Mar 2026: 5 WD added",
+        ),
+        pytest.param(
+            date(2026, 4, 16),
+            date(2026, 3, 30),
+            date(2026, 4, 7),
+            WD,
+            date(2026, 4, 22),
+            id="stopped Mon 30 Mar, restarted Tue 7 Apr 2026: Easter leaves 4 WD",
+        ),
+        pytest.param(
+            date(2027, 1, 8),
+            date(2026, 12, 21),
+            date(2026, 12, 29),
+            WD,
+            date(2027, 1, 14),
+            id="stopped Mon 21 Dec, restarted Tue 29 Dec 2026: Christmas leaves 4 WD",
+        ),
+        pytest.param(
+            date(2026, 3, 20),
+            date(2026, 3, 6),
+            date(2026, 3, 9),
+            WD,
+            date(2026, 3, 23),
+            id="stopped Fri, restarted Mon: 1 WD added",
+        ),
+        pytest.param(
+            date(2026, 3, 20),
+            date(2026, 3, 7),
+            date(2026, 3, 9),
+            WD,
+            date(2026, 3, 20),
+            id="stopped Sat, restarted Mon: no working day lost",
+        ),
+        pytest.param(
+            date(2026, 3, 20),
+            date(2026, 3, 9),
+            date(2026, 3, 9),
+            WD,
+            date(2026, 3, 20),
+            id="restarted the day it stopped: nothing added",
+        ),
+        pytest.param(
+            date(2026, 7, 14),
+            date(2026, 3, 9),
+            date(2026, 3, 16),
+            MONTHS,
+            date(2026, 7, 21),
+            id="calendar clock: the 7 calendar days stopped are added",
+        ),
     ],
 )
 def test_a_clock_stop_moves_the_deadline_by_the_time_stopped(due, stopped_on, restarted_on, unit, moved_to):
     assert (
-        deadlines.shift_for_clock_stop(due, stopped_on=stopped_on, restarted_on=restarted_on, unit=unit, non_working=ENGLAND)
+        deadlines.shift_for_clock_stop(
+            due, stopped_on=stopped_on, restarted_on=restarted_on, unit=unit, non_working=ENGLAND
+        )
         == moved_to
     )
 
@@ -355,7 +603,9 @@ def test_a_clock_stop_moves_the_deadline_by_the_time_stopped(due, stopped_on, re
         pytest.param(date(2026, 12, 9), date(2026, 12, 8), 1, id="1 the working day before"),
         pytest.param(date(2026, 12, 9), date(2026, 12, 10), -1, id="-1 the next working day"),
         pytest.param(date(2026, 12, 11), date(2026, 12, 4), 5, id="5 a week before"),
-        pytest.param(date(2026, 12, 11), date(2026, 12, 14), -1, id="due Friday, -1 on Monday: the weekend is not counted"),
+        pytest.param(
+            date(2026, 12, 11), date(2026, 12, 14), -1, id="due Friday, -1 on Monday: the weekend is not counted"
+        ),
         pytest.param(date(2026, 12, 14), date(2026, 12, 11), 1, id="due Monday, 1 on the Friday before"),
         pytest.param(date(2026, 12, 29), date(2026, 12, 24), 1, id="due Tue 29 Dec, 1 on Christmas Eve"),
         pytest.param(date(2026, 12, 24), date(2026, 12, 29), -1, id="due Christmas Eve, -1 on Tue 29 Dec"),
@@ -372,10 +622,21 @@ def test_days_left_undoes_adding_working_days(n):
     assert deadlines.days_left(add_working_days(today, n, ENGLAND), today=today, non_working=ENGLAND) == n
 
 
-@pytest.mark.xfail(
-    reason="BUG: days_left returns 0 ('Due today', not overdue) on a weekend or bank holiday after the due date, "
-    "because no working day lies between; its docstring says negative once overdue",
-    strict=True,
+@pytest.mark.parametrize(
+    "due, today, left",
+    [
+        pytest.param(date(2026, 12, 11), date(2026, 12, 12), -1, id="due Friday, seen on Saturday"),
+        pytest.param(date(2026, 12, 11), date(2026, 12, 13), -1, id="due Friday, seen on Sunday"),
+        pytest.param(date(2026, 12, 24), date(2026, 12, 25), -1, id="due Christmas Eve, seen on Christmas Day"),
+        pytest.param(
+            date(2026, 12, 24), date(2026, 12, 28), -1, id="due Christmas Eve, seen on the Boxing Day substitute"
+        ),
+        # A calendar-month deadline can fall on a weekend (adults: 31 Aug 2026 + 6 months = Sun 28 Feb 2027).
+        pytest.param(
+            date(2027, 2, 28), date(2027, 2, 26), 0, id="due Sunday, the Friday before has no working day left"
+        ),
+        pytest.param(date(2027, 2, 28), date(2027, 3, 1), -1, id="due Sunday, overdue on Monday"),
+    ],
 )
-def test_days_left_is_negative_on_the_saturday_after_a_friday_deadline():
-    assert deadlines.days_left(date(2026, 12, 11), today=date(2026, 12, 12), non_working=ENGLAND) < 0
+def test_a_deadline_that_has_passed_is_overdue_even_on_a_non_working_day(due, today, left):
+    assert deadlines.days_left(due, today=today, non_working=ENGLAND) == left

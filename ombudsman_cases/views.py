@@ -1,0 +1,518 @@
+"""Pages for LGSCO cases and the managers' overdue view. Views parse, call one service, render."""
+
+from __future__ import annotations
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views import View
+
+from accounts.access import is_manager, role_of
+from complaints import selectors as complaint_selectors
+from complaints.views import _service_areas_for, _staff_in, put_errors
+from ombudsman_cases import forms, selectors, services
+from ombudsman_cases.models import Evidence
+
+
+def _require_role(user):
+    if role_of(user) is None:
+        raise PermissionDenied("Your account has no role yet. Ask a complaints admin.")
+
+
+def can_manage_case(user, case) -> bool:
+    """Recording the LGSCO's steps, recommendations and reports: the Link Officer or a manager."""
+    return is_manager(user) or case.link_officer_id == user.pk
+
+
+def can_act_on(user, rec) -> bool:
+    """Completion, evidence and payments: the recommendation's owner, the Link Officer or a manager."""
+    return rec.owner_id == user.pk or can_manage_case(user, rec.case)
+
+
+@login_required
+def case_list(request):
+    _require_role(request.user)
+    form = forms.CaseFilterForm(request.GET or None, service_areas=_service_areas_for(request.user))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = Paginator(selectors.case_list(user=request.user, filters=filters), 25).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "ombudsman_cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+def case_detail(request, pk):
+    _require_role(request.user)
+    case = selectors.case_for(request.user, pk)
+    context = selectors.case_page(user=request.user, case=case, today=complaint_selectors.today())
+    context["can_manage"] = can_manage_case(request.user, case)
+    return render(request, "ombudsman_cases/case_detail.html", context)
+
+
+class FormPage(LoginRequiredMixin, View):
+    """A form page for one step: GET shows it, POST calls the service and puts refusals by the field."""
+
+    template_name = "ombudsman_cases/form_page.html"
+    title = ""
+    success = "Saved."
+
+    def load(self, request, **kwargs):
+        raise NotImplementedError
+
+    def allowed(self, request) -> bool:
+        return can_manage_case(request.user, self.case)
+
+    def make_form(self, data=None, files=None):
+        raise NotImplementedError
+
+    def perform(self, form):
+        raise NotImplementedError
+
+    def back_url(self):
+        return self.case_url()
+
+    def case_url(self):
+        return reverse("ombudsman_cases:detail", args=[self.case.pk])
+
+    def render_page(self, form):
+        return render(
+            self.request,
+            self.template_name,
+            {
+                "form": form,
+                "title": self.title,
+                "case": self.case,
+                "back_url": self.back_url(),
+                "item": getattr(self, "item", None),
+                "intro": getattr(self, "intro", ""),
+            },
+        )
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()
+        _require_role(request.user)
+        self.load(request, **kwargs)
+        if not self.allowed(request):
+            raise PermissionDenied("You cannot do that on this case")
+        return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, **kwargs):
+        return self.render_page(self.make_form())
+
+    def post(self, request, **kwargs):
+        form = self.make_form(request.POST, request.FILES)
+        if form.is_valid():
+            try:
+                self.perform(form)
+            except ValidationError as error:
+                put_errors(form, error)
+            else:
+                messages.success(request, self.success)
+                return redirect(self.back_url())
+        return self.render_page(form)
+
+
+class CaseCreateView(FormPage):
+    title = "Open an LGSCO case"
+    template_name = "ombudsman_cases/case_form.html"
+
+    def load(self, request, **kwargs):
+        self.case = None
+
+    def allowed(self, request):
+        return True
+
+    def back_url(self):
+        return reverse("ombudsman_cases:detail", args=[self.case.pk]) if self.case else reverse("ombudsman_cases:list")
+
+    def make_form(self, data=None, files=None):
+        areas = _service_areas_for(self.request.user)
+        return forms.CaseForm(
+            data, service_areas=areas, staff=_staff_in(areas), initial={"link_officer": self.request.user.pk}
+        )
+
+    def perform(self, form):
+        refs = form.references()
+        found = list(complaint_selectors.visible_complaints(self.request.user).filter(reference__in=refs))
+        missing = sorted(set(refs) - {c.reference for c in found})
+        if missing:
+            raise ValidationError(
+                {"complaint_references": f"No complaint you can see has the reference {', '.join(missing)}"}
+            )
+        d = form.cleaned_data
+        self.case = services.case_register(
+            by=self.request.user,
+            today=complaint_selectors.today(),
+            reference=d["reference"],
+            service_area=d["service_area"],
+            link_officer=d["link_officer"],
+            summary=d["summary"],
+            received_on=d["received_on"],
+            category=d["category"],
+            complaints=found,
+            is_restricted=d["is_restricted"],
+        )
+        self.success = f"LGSCO case {self.case.reference} opened."
+
+
+class CasePage(FormPage):
+    def load(self, request, pk, **kwargs):
+        self.case = selectors.case_for(request.user, pk)
+
+
+class StepsView(CasePage):
+    title = "Record the LGSCO's steps"
+    success = "LGSCO steps saved."
+
+    def make_form(self, data=None, files=None):
+        initial = {f: getattr(self.case, f) for f in services.STEP_FIELDS}
+        return forms.StepsForm(data, initial=initial)
+
+    def perform(self, form):
+        services.case_record_steps(
+            by=self.request.user, case=self.case, today=complaint_selectors.today(), **form.cleaned_data
+        )
+
+
+class RecommendationAddView(CasePage):
+    title = "Add a recommendation"
+    success = "Recommendation added."
+
+    def make_form(self, data=None, files=None):
+        areas = _service_areas_for(self.request.user)
+        return forms.RecommendationForm(
+            data, owners=_staff_in(areas), service_areas=areas, initial={"service_area": self.case.service_area_id}
+        )
+
+    def perform(self, form):
+        d = form.cleaned_data
+        services.recommendation_add(
+            by=self.request.user,
+            case=self.case,
+            kind=d["kind"],
+            remedy_type=d["remedy_type"],
+            wording=d["wording"],
+            owner=d["owner"],
+            service_area=d["service_area"],
+            due_basis=d["due_basis"],
+            due_within=d["due_within"],
+            explicit_due_on=d["explicit_due_on"],
+            amount=d["amount"],
+            beneficiary_pseudonym=d["beneficiary_pseudonym"],
+            evidence_expected=d["evidence_expected"],
+        )
+
+
+class CloseCaseView(CasePage):
+    title = "Close the case"
+    success = "Case closed."
+
+    def make_form(self, data=None, files=None):
+        return forms.CloseCaseForm(data)
+
+    def perform(self, form):
+        services.case_close(
+            by=self.request.user,
+            case=self.case,
+            closed_on=form.cleaned_data["closed_on"],
+            today=complaint_selectors.today(),
+        )
+
+
+class ReportAddView(CasePage):
+    title = "Add a public interest report"
+    success = "Report added: its statutory deadlines are on the case page."
+
+    def make_form(self, data=None, files=None):
+        return forms.ReportForm(data)
+
+    def perform(self, form):
+        services.report_add(
+            by=self.request.user, case=self.case, today=complaint_selectors.today(), **form.cleaned_data
+        )
+
+
+class ReportPage(CasePage):
+    def load(self, request, pk, report_pk, **kwargs):
+        super().load(request, pk)
+        self.item = get_object_or_404(self.case.reports, pk=report_pk)
+
+    def back_url(self):
+        return self.case_url() + f"#report-{self.item.pk}"
+
+
+class ReportUpdateView(ReportPage):
+    title = "Record the report's steps"
+    success = "Report saved."
+
+    def make_form(self, data=None, files=None):
+        fields = [
+            "notice_published_on",
+            "notice_where",
+            "inspection_starts_on",
+            "response_sent_on",
+            "outcome",
+            "outcome_on",
+        ]
+        initial = {f: getattr(self.item, f) for f in fields} | {"version": self.item.version}
+        return forms.ReportUpdateForm(data, initial=initial)
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        services.report_update(
+            by=self.request.user,
+            report=self.item,
+            today=complaint_selectors.today(),
+            expected_version=d.pop("version"),
+            **d,
+        )
+
+
+class CommitteeAddView(ReportPage):
+    title = "Add a committee that considered the report"
+    success = "Committee added."
+
+    def make_form(self, data=None, files=None):
+        return forms.CommitteeForm(data)
+
+    def perform(self, form):
+        services.committee_add(
+            by=self.request.user, report=self.item, today=complaint_selectors.today(), **form.cleaned_data
+        )
+
+
+@login_required
+def recommendation_detail(request, pk, rec_pk):
+    _require_role(request.user)
+    rec = selectors.recommendation_for(request.user, pk, rec_pk)
+    today = complaint_selectors.today()
+    context = {
+        "case": rec.case,
+        "rec": rec,
+        "today": today,
+        "extensions": list(rec.extensions.select_related("recorded_by")),
+        "evidence": list(rec.evidence.select_related("uploaded_by")),
+        "payments": list(rec.payments.select_related("approved_by")),
+        "can_act": can_act_on(request.user, rec),
+        "is_manager": is_manager(request.user),
+    }
+    return render(request, "ombudsman_cases/recommendation_detail.html", context)
+
+
+class RecommendationPage(FormPage):
+    def load(self, request, pk, rec_pk, **kwargs):
+        self.item = selectors.recommendation_for(request.user, pk, rec_pk)
+        self.case = self.item.case
+
+    def allowed(self, request):
+        return can_act_on(request.user, self.item)
+
+    def back_url(self):
+        return reverse("ombudsman_cases:recommendation", args=[self.case.pk, self.item.pk])
+
+    def versioned(self, cls, data=None, **kwargs):
+        return cls(data, initial={"version": self.item.version}, **kwargs)
+
+
+class CompleteView(RecommendationPage):
+    title = "Record completion"
+    success = "Completion recorded."
+
+    def make_form(self, data=None, files=None):
+        return self.versioned(forms.CompleteForm, data)
+
+    def perform(self, form):
+        d = form.cleaned_data
+        services.recommendation_complete(
+            by=self.request.user,
+            recommendation=self.item,
+            completed_on=d["completed_on"],
+            evidence_sent_on=d["evidence_sent_on"],
+            today=complaint_selectors.today(),
+            expected_version=d["version"],
+        )
+
+
+class EvidenceSentView(RecommendationPage):
+    title = "Record the evidence sent to the LGSCO"
+    success = "Evidence sent recorded."
+
+    def make_form(self, data=None, files=None):
+        return self.versioned(forms.EvidenceSentForm, data)
+
+    def perform(self, form):
+        d = form.cleaned_data
+        services.recommendation_evidence_sent(
+            by=self.request.user,
+            recommendation=self.item,
+            evidence_sent_on=d["evidence_sent_on"],
+            today=complaint_selectors.today(),
+            expected_version=d["version"],
+        )
+
+
+class EvidenceUploadView(RecommendationPage):
+    title = "Upload evidence"
+    success = "Evidence uploaded."
+
+    def make_form(self, data=None, files=None):
+        return forms.EvidenceUploadForm(data, files)
+
+    def perform(self, form):
+        services.evidence_upload(
+            by=self.request.user,
+            recommendation=self.item,
+            uploaded_file=form.cleaned_data["file"],
+            description=form.cleaned_data["description"],
+        )
+
+
+class PaymentView(RecommendationPage):
+    title = "Record a payment"
+    success = "Payment recorded."
+
+    def make_form(self, data=None, files=None):
+        return forms.PaymentForm(data, approvers=_staff_in([self.item.service_area]))
+
+    def perform(self, form):
+        services.payment_record(
+            by=self.request.user, recommendation=self.item, today=complaint_selectors.today(), **form.cleaned_data
+        )
+
+
+class ManagerOnly:
+    def allowed(self, request):
+        return is_manager(request.user)
+
+
+class ExtendView(ManagerOnly, RecommendationPage):
+    title = "Record an extension agreed with the LGSCO"
+    success = "Extension recorded; the original due date is kept."
+
+    def make_form(self, data=None, files=None):
+        return self.versioned(forms.ExtendRecommendationForm, data)
+
+    def perform(self, form):
+        d = dict(form.cleaned_data)
+        services.recommendation_extend(
+            by=self.request.user,
+            recommendation=self.item,
+            today=complaint_selectors.today(),
+            expected_version=d.pop("version"),
+            **d,
+        )
+
+
+class ReassignView(ManagerOnly, RecommendationPage):
+    title = "Reassign the recommendation"
+    success = "Recommendation reassigned."
+
+    def make_form(self, data=None, files=None):
+        return self.versioned(forms.ReassignRecommendationForm, data, owners=_staff_in([self.item.service_area]))
+
+    def perform(self, form):
+        services.recommendation_reassign(
+            by=self.request.user,
+            recommendation=self.item,
+            owner=form.cleaned_data["owner"],
+            expected_version=form.cleaned_data["version"],
+        )
+
+
+class OutcomeView(RecommendationPage):
+    title = "Record the LGSCO's compliance outcome"
+    success = "Compliance outcome recorded."
+
+    def allowed(self, request):
+        return can_manage_case(request.user, self.case)
+
+    def make_form(self, data=None, files=None):
+        return self.versioned(forms.LgscoOutcomeForm, data)
+
+    def perform(self, form):
+        d = form.cleaned_data
+        services.recommendation_lgsco_outcome(
+            by=self.request.user,
+            recommendation=self.item,
+            satisfied=d["satisfied"],
+            outcome_on=d["outcome_on"],
+            today=complaint_selectors.today(),
+            expected_version=d["version"],
+        )
+
+
+@login_required
+def evidence_download(request, pk, rec_pk, evidence_pk):
+    """Evidence is served only through the case's permission check, as an attachment."""
+    _require_role(request.user)
+    rec = selectors.recommendation_for(request.user, pk, rec_pk)
+    item = get_object_or_404(Evidence, pk=evidence_pk, recommendation=rec)
+    return FileResponse(
+        item.file.open("rb"), as_attachment=True, filename=item.original_name, content_type=item.content_type
+    )
+
+
+def _overdue_context(request):
+    if not is_manager(request.user):
+        raise PermissionDenied("The overdue view is for managers and complaints admins")
+    areas = _service_areas_for(request.user)
+    form = forms.OverdueFilterForm(request.GET or None, service_areas=areas, owners=_staff_in(areas))
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    today = complaint_selectors.today()
+    rows, horizon = selectors.overdue_items(user=request.user, today=today, filters=filters)
+    return {"form": form, "rows": rows, "horizon": horizon, "today": today, "query": request.GET.urlencode()}
+
+
+@login_required
+def overdue(request):
+    """The managers' overdue view: everything overdue or due in 30 days, by service area and owner."""
+    context = _overdue_context(request)
+    today = context["today"]
+    context.update(
+        groups=selectors.group_overdue(context["rows"]),
+        overdue_count=sum(1 for r in context["rows"] if r.due_on < today),
+        compliance=selectors.compliance_panel(user=request.user, today=today),
+        complaints=complaint_selectors.manager_overview(user=request.user, today=today),
+    )
+    return render(request, "ombudsman_cases/overdue.html", context)
+
+
+class Echo:
+    def write(self, value):
+        return value
+
+
+@login_required
+def overdue_csv(request):
+    """Exactly the rows the overdue view shows for the same filters, streamed."""
+    context = _overdue_context(request)
+    writer = csv.writer(Echo())
+    header = ["Service area", "Owner", "What is due", "Item", "LGSCO reference", "Due date", "Working days", "Status"]
+
+    def lines():
+        yield writer.writerow(header)
+        for r in context["rows"]:
+            yield writer.writerow(
+                [
+                    r.service_area.name,
+                    str(r.owner),
+                    r.get_kind_display(),
+                    r.title,
+                    r.ombudsman_case.reference if r.ombudsman_case else "",
+                    r.due_on.isoformat(),
+                    r.due_info.days,
+                    "Overdue" if r.due_info.overdue else "Due soon",
+                ]
+            )
+
+    response = StreamingHttpResponse(lines(), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="overdue-{context["today"].isoformat()}.csv"'
+    return response
