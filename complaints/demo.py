@@ -25,7 +25,7 @@ from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils.text import slugify
 
 from accounts.models import ROLE_GROUP_NAMES, Role, ServiceArea, User
@@ -448,7 +448,7 @@ WITHDRAW_REASONS = (
     "The complainant asked to withdraw the complaint while legal proceedings are under way.",
 )
 CLOCK_STOP_REASONS = (
-    "Waiting for an advocate to be appointed (reg 14(3)).",
+    "Waiting for an advocate to be appointed.",
     "Complainant asked to pause while the child is in hospital.",
     "Waiting for the complainant to agree the statement of complaint.",
 )
@@ -555,7 +555,10 @@ class LoadResult:
 
 
 def demo_data_loaded() -> bool:
-    return Complaint.objects.filter(submission_token=SOURCE_CASE_TOKEN).exists()
+    """The source case, or any complaint logged by the demo-only staff (who cannot sign in)."""
+    return Complaint.objects.filter(
+        Q(submission_token=SOURCE_CASE_TOKEN) | Q(created_by__username__in=[s.username for s in EXTRA_STAFF])
+    ).exists()
 
 
 def load_demo_data(*, complaints: int = 300, seed: int = 2026, today: dt.date) -> LoadResult:

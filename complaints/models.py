@@ -477,6 +477,7 @@ class SignpostReason(models.TextChoices):
     FINAL_STAGE = "final_stage", "Final stage of the procedure completed"
     NEXT_STAGE_SUSPENDED = "next_stage_suspended", "Next stage suspended"
     WITHDRAWN = "withdrawn", "Complaint withdrawn"
+    CLOSED_WITHOUT_ESCALATION = "closed_without_escalation", "Told of the Ombudsman when the complaint closed"
 
 
 class Signposting(models.Model):

@@ -79,6 +79,15 @@ def _record(complaint: Complaint, *, by, kind: str, summary: str, stage_number=N
     )
 
 
+def changes_since(stage: ComplaintStage, version: int) -> list[ComplaintEvent]:
+    """The timeline entries of this stage recorded after the version a user saw (newest first)."""
+    return list(
+        ComplaintEvent.objects.filter(complaint_id=stage.complaint_id, stage_number=stage.number)
+        .select_related("actor")
+        .order_by("-at", "-id")[: max(1, stage.version - version)]
+    )
+
+
 def _lock_stage(stage: ComplaintStage, expected_version: int | None) -> ComplaintStage:
     """Re-read the stage under a row lock; refuse if it changed since the form was opened."""
     locked = (
@@ -87,11 +96,7 @@ def _lock_stage(stage: ComplaintStage, expected_version: int | None) -> Complain
         .get(pk=stage.pk)
     )
     if expected_version is not None and locked.version != expected_version:
-        since = list(
-            ComplaintEvent.objects.filter(complaint_id=locked.complaint_id, stage_number=locked.number)
-            .select_related("actor")
-            .order_by("-at", "-id")[: max(1, locked.version - expected_version)]
-        )
+        since = changes_since(locked, expected_version)
         raise StaleEdit(locked, since)
     return locked
 
@@ -115,8 +120,11 @@ def _refresh_next_due(complaint: Complaint, stage: ComplaintStage) -> None:
             due, label = stage.agreed_response_on or stage.response_due, "Respond by"
     elif stage.status == StageStatus.AWAITING_ACKNOWLEDGEMENT:
         due, label = stage.response_due, "Respond by"
+    elif stage.status == StageStatus.RESPONDED and stage.escalation_deadline:
+        due, label = stage.escalation_deadline, "Close if not escalated by"
     elif stage.status == StageStatus.RESPONDED:
-        due, label = stage.escalation_deadline, "Escalation window ends"
+        # No window (e.g. the final stage): the next step is to close and signpost, now.
+        due, label = stage.responded_on, "Close and signpost to the Ombudsman"
     complaint.next_due_date = due
     complaint.next_due_label = label
     complaint.handler_id = stage.handler_id
@@ -258,14 +266,16 @@ def stage_acknowledge(
         raise ValidationError({"acknowledged_on": "The acknowledgement date must be today or in the past"})
     rule = stage.rule
     changes = {"status": (stage.status, status), "acknowledged_on": (None, acknowledged_on)}
-    if rule.respond_from == "acknowledgement" and not stage.extensions.exists():
-        non_working = _non_working(stage.complaint.procedure, stage.received_on)
-        due = deadlines.stage_deadlines(
-            rule, received_on=stage.received_on, acknowledged_on=acknowledged_on, non_working=non_working
-        )
-        changes["response_due"] = (stage.response_due, due.response_due)
-        stage.response_due = stage.original_response_due = due.response_due
+    if rule.respond_from == "acknowledgement":
+        # The clock now runs from the real acknowledgement; an extension already granted stands.
         stage.response_due_is_provisional = False
+        if not stage.extensions.exists():
+            non_working = _non_working(stage.complaint.procedure, stage.received_on)
+            due = deadlines.stage_deadlines(
+                rule, received_on=stage.received_on, acknowledged_on=acknowledged_on, non_working=non_working
+            )
+            changes["response_due"] = (stage.response_due, due.response_due)
+            stage.response_due = stage.original_response_due = due.response_due
     if rule.response_date_agreed:
         if agreed_response_on is None:
             raise ValidationError({"agreed_response_on": "Enter the response date agreed with the complainant"})
@@ -418,6 +428,14 @@ def clock_restart(
     stop.restarted_on = restarted_on
     stop.save(update_fields=["restarted_on"])
     stage.response_due = new
+    # A clock stop is not an extension: the extension allowance counts from the shifted deadline.
+    stage.original_response_due = deadlines.shift_for_clock_stop(
+        stage.original_response_due,
+        stopped_on=stop.stopped_on,
+        restarted_on=restarted_on,
+        unit=stage.rule.respond_unit,
+        non_working=non_working,
+    )
     if stage.agreed_response_on:
         stage.agreed_response_on = deadlines.shift_for_clock_stop(
             stage.agreed_response_on,
@@ -426,7 +444,7 @@ def clock_restart(
             unit=stage.rule.respond_unit,
             non_working=non_working,
         )
-    _save_stage(stage, ["response_due", "agreed_response_on"])
+    _save_stage(stage, ["response_due", "original_response_due", "agreed_response_on"])
     _record(
         stage.complaint,
         by=by,
@@ -524,6 +542,8 @@ def stage_respond(
     """Record the stage's response: outcome overall and per point, remedy and actions promised."""
     stage = _lock_stage(stage, expected_version)
     status = workflow.next_status("respond", stage.status)
+    if stage.clock_stops.filter(restarted_on__isnull=True).exists():
+        raise ValidationError({"responded_on": "The clock is stopped: restart it before recording the response"})
     if stage.acknowledged_on and responded_on < stage.acknowledged_on:
         raise ValidationError(
             {
@@ -716,6 +736,8 @@ def complaint_close(
         )
     reason, suspension = signposting_required(stage, on=closed_on)
     complaint = stage.complaint
+    if signposting is not None and (signposting.told_on is None or not signposting.method):
+        raise ValidationError({"told_on": "Enter the date the complainant was told, and how"})
     if reason is not None:
         if signposting is None or not signposting.wording.strip():
             raise ValidationError(
@@ -729,7 +751,7 @@ def complaint_close(
         Signposting.objects.create(
             complaint=complaint,
             stage=stage,
-            reason=reason or SignpostReason.FINAL_STAGE,
+            reason=reason or SignpostReason.CLOSED_WITHOUT_ESCALATION,
             told_on=signposting.told_on,
             method=signposting.method,
             wording=signposting.wording.strip(),

@@ -278,7 +278,7 @@ class StageActionView(LoginRequiredMixin, View):
             )
         if action == "close":
             signposting = None
-            if d.get("wording"):
+            if d.get("told_on"):  # optional signposting counts only when the date they were told is given
                 signposting = services.SignpostingDetails(
                     told_on=d["told_on"], method=d["method"], wording=d["wording"]
                 )
@@ -305,6 +305,14 @@ class StageActionView(LoginRequiredMixin, View):
         }
         return render(self.request, self.template_name, context, status=status)
 
+    def stale_after_move(self, request):
+        """Someone else moved the stage on (e.g. acknowledged it first): say so and keep the entries."""
+        stale = services.StaleEdit(self.stage, services.changes_since(self.stage, int(request.POST["version"])))
+        form = self.build_form(request.POST, request.FILES)
+        form.is_valid()
+        form.add_error(None, f"{stale} This action is no longer available, so nothing was saved. What you entered is kept below.")
+        return self.render_form(form)
+
     def refuse(self):
         messages.info(self.request, "That action is not available for this complaint now.")
         return redirect("complaints:detail", pk=self.complaint.pk)
@@ -316,6 +324,8 @@ class StageActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         if not self.setup_action(request, pk, action):
+            if request.POST.get("version") not in (None, "", str(self.stage.version)):
+                return self.stale_after_move(request)
             return self.refuse()
         form = self.build_form(request.POST, request.FILES)
         if form.is_valid():

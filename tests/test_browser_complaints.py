@@ -63,7 +63,9 @@ def accessibility(axe, axe_violations):
     """
 
     def check(page: Page, what: str) -> list[dict]:
-        violations = axe(page)["violations"]
+        results = axe(page)
+        assert results["passes"], f"axe-core checked nothing on {what}"
+        violations = results["violations"]
         listing = axe_violations(violations)
         if violations:
             print(f"\naxe-core on {what}: {len(violations)} violation(s)\n{listing}")

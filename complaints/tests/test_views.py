@@ -716,6 +716,23 @@ def test_the_list_filters_overdue_complaints(client, handler, listed):
     assert "Overdue" in html_of(response) and "working days overdue" in html_of(response)
 
 
+def test_the_list_filters_by_procedure_stage_handler_and_received_dates(client, handler, colleague, listed):
+    childrens = log(handler, procedure="children", received_on=days_ago(5), complainant_name="Chris Children")
+    client.force_login(handler)
+    children_pk = Procedure.objects.get(slug="children").pk
+    assert listed_references(client.get("/complaints/", {"procedure": children_pk})) == [childrens.reference]
+    assert listed_references(client.get("/complaints/", {"handler": colleague.pk})) == refs(listed, "recent")
+    assert listed_references(client.get("/complaints/", {"stage": 2})) == []
+    in_range = client.get("/complaints/", {"received_from": days_ago(21).isoformat(), "received_to": days_ago(4).isoformat()})
+    assert sorted(listed_references(in_range)) == sorted([listed["closed"].reference, childrens.reference])
+
+
+def test_the_list_filters_complaints_due_in_the_next_five_working_days(client, handler, listed):
+    client.force_login(handler)
+    # "recent" (received yesterday) must be acknowledged within 5 working days; "overdue" is past due.
+    assert listed_references(client.get("/complaints/", {"due": "5"})) == refs(listed, "recent")
+
+
 def test_the_list_searches_by_reference(client, handler, listed):
     client.force_login(handler)
     assert listed_references(client.get("/complaints/", {"q": listed["recent"].reference})) == refs(listed, "recent")
@@ -925,6 +942,20 @@ def test_the_close_form_as_the_browser_sends_it_does_not_crash(client, handler, 
         assert answered.status == ComplaintStatus.OPEN
 
 
+def test_optional_signposting_after_stage_one_is_not_called_the_final_stage(client, handler, answered):
+    client.force_login(handler)
+    response = client.post(url(answered, "stage/close/"),
+                           close_data(stage_of(answered), closed_on=days_ago(1), told_on=days_ago(1), method="email",
+                                      wording=corporate().signposting_wording))
+    assert response.status_code == 302
+    answered.refresh_from_db()
+    assert answered.status == ComplaintStatus.CLOSED
+    html = html_of(client.get(url(answered)))
+    assert "www.lgo.org.uk" in html, "the signposting is not shown"
+    assert "Final stage of the procedure completed." not in html
+    assert Signposting.objects.get().reason != SignpostReason.FINAL_STAGE
+
+
 def test_closing_after_the_final_stage_needs_signposting(client, handler, colleague, answered):
     escalate(answered, by=handler, to=colleague, on=days_ago(3))
     acknowledge(answered, by=colleague, on=days_ago(2))
@@ -998,10 +1029,13 @@ def test_my_work_lists_the_handlers_open_complaints_only(client, handler, collea
         assert listed_references(client.get("/")) == []
 
 
-def test_the_manager_home_shows_overdue_complaints_of_their_areas(client, handler, manager, make_user):
+def test_a_manager_sees_the_overdue_complaints_of_their_areas_only(client, handler, manager, make_user):
     overdue = log(handler, received_on=days_ago(30))
     elsewhere = log(make_user("hugo", Role.CASEWORKER, service_areas=["Highways"]), received_on=days_ago(30))
     client.force_login(manager)
-    html = html_of(client.get("/"))
-    assert overdue.reference in html and elsewhere.reference not in html
-    assert "<strong>1</strong> overdue" in html
+    home = client.get("/")
+    assert home.status_code == 200
+    assert elsewhere.reference not in html_of(home)
+    # The home page links to this list of overdue complaints.
+    assert "?due=overdue&amp;status=open" in html_of(home)
+    assert listed_references(client.get("/complaints/", {"due": "overdue", "status": "open"})) == [overdue.reference]
