@@ -103,11 +103,13 @@ NAVIGATION = {
         ("Complaints", "complaints:list"),
         ("Log a complaint", "complaints:create"),
         ("Ombudsman cases", "ombudsman_cases:list"),
+        ("My reminders", "reminders:mine"),
     ],
     Role.MANAGER: [
         ("Overdue and due soon", "home"),
         ("Complaints", "complaints:list"),
         ("Ombudsman cases", "ombudsman_cases:list"),
+        ("My reminders", "reminders:mine"),
     ],
     Role.COMPLAINTS_ADMIN: [
         ("Rules and users", "home"),
@@ -115,6 +117,7 @@ NAVIGATION = {
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("Overdue and due soon", "ombudsman_cases:overdue"),
         ("Stage rules", "complaints:procedures"),
+        ("Reminder log", "reminders:log"),
     ],
 }
 

@@ -48,6 +48,27 @@ def add_working_days(start: date, n: int, non_working: AbstractSet[date]) -> dat
     return day
 
 
+def previous_working_day_on_or_before(day: date, non_working: AbstractSet[date]) -> date:
+    """The day itself if it is a working day; if not, the working day before it."""
+    while not is_working_day(day, non_working):
+        day -= ONE_DAY
+    return day
+
+
+def working_days_before(due: date, n: int, non_working: AbstractSet[date]) -> date:
+    """The working day N working days before a due date, for reminders ("5 working days before").
+
+    A due date on a non-working day is first moved back to the working day before it, so a
+    reminder "on the day" of a Sunday deadline comes on the Friday.
+    """
+    if n < 0:
+        raise ValueError(f"Cannot go back a negative number of working days ({n}).")
+    day = previous_working_day_on_or_before(due, non_working)
+    for _ in range(n):
+        day = previous_working_day_on_or_before(day - ONE_DAY, non_working)
+    return day
+
+
 def working_days_between(start: date, end: date, non_working: AbstractSet[date]) -> int:
     """The number of working days after start, up to and including end (DOMAIN.md 4.3(1)).
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import is_manager
@@ -39,6 +40,8 @@ from complaints.models import (
     StageStatus,
 )
 from complaints.selectors import rule_in_force, suspension_on
+from reminders.models import ObligationKind
+from reminders.services import obligation_sync
 
 
 class StaleEdit(Exception):
@@ -130,6 +133,54 @@ def _refresh_next_due(complaint: Complaint, stage: ComplaintStage) -> None:
     complaint.handler_id = stage.handler_id
     complaint.current_stage_number = stage.number
     complaint.save(update_fields=["next_due_date", "next_due_label", "handler", "current_stage_number", "updated_at"])
+    sync_stage_obligations(stage)
+
+
+def sync_stage_obligations(stage: ComplaintStage) -> None:
+    """Keep the obligation register (for reminders) in step with a stage's acknowledgement and response.
+
+    A stage that ended without the step being done (escalated, closed, withdrawn) takes the end
+    date as done, so reminders stop."""
+    complaint = stage.complaint
+    url = reverse("complaints:detail", args=[complaint.pk])
+    common = {"service_area": complaint.service_area, "complaint": complaint, "is_restricted": complaint.is_restricted}
+    ended = None if stage.is_open else (stage.closed_on or stage.responded_on or stage.received_on)
+    obligation_sync(
+        key=f"complaint-ack:{stage.pk}",
+        kind=ObligationKind.COMPLAINT_ACKNOWLEDGEMENT,
+        title=f"{complaint.reference}: acknowledge Stage {stage.number}",
+        url=url,
+        due_on=stage.acknowledge_due,
+        done_on=stage.acknowledged_on or ended,
+        owner=stage.handler,
+        **common,
+    )
+    obligation_sync(
+        key=f"complaint-response:{stage.pk}",
+        kind=ObligationKind.COMPLAINT_RESPONSE,
+        title=f"{complaint.reference}: respond at Stage {stage.number}",
+        url=url,
+        due_on=stage.agreed_response_on or stage.response_due,
+        done_on=stage.responded_on or ended,
+        owner=stage.handler,
+        **common,
+    )
+
+
+def sync_action_obligation(action: Action) -> None:
+    complaint = action.complaint
+    obligation_sync(
+        key=f"complaint-action:{action.pk}",
+        kind=ObligationKind.COMPLAINT_ACTION,
+        title=f"{complaint.reference}: {action.description[:200]}",
+        url=reverse("complaints:detail", args=[complaint.pk]),
+        due_on=action.due_on,
+        done_on=action.completed_on,
+        owner=action.owner,
+        service_area=complaint.service_area,
+        complaint=complaint,
+        is_restricted=complaint.is_restricted,
+    )
 
 
 def _next_reference(year: int) -> str:
@@ -603,8 +654,10 @@ def stage_respond(
         if point_id in points and point_outcome:
             PointOutcome.objects.create(stage=stage, point=points[point_id], outcome=point_outcome)
     for description, owner, due_on in actions:
-        Action.objects.create(
-            complaint=stage.complaint, stage=stage, description=description, owner=owner, due_on=due_on
+        sync_action_obligation(
+            Action.objects.create(
+                complaint=stage.complaint, stage=stage, description=description, owner=owner, due_on=due_on
+            )
         )
     on_time = responded_on <= (stage.agreed_response_on or stage.response_due)
     _record(
@@ -695,6 +748,7 @@ def escalation_request(
         summary=f"Escalation to Stage {stage.number + 1} requested on {requested_on:%d %B %Y}"
         + ("" if within else " (outside the window; accepted: " + late_reason_accepted.strip() + ")"),
     )
+    sync_stage_obligations(stage)  # the escalated stage's steps are over: its reminders stop
     new_stage = _open_stage(
         complaint, number=stage.number + 1, received_on=requested_on, handler=handler, rule=rule, by=by
     )
@@ -890,6 +944,7 @@ def action_complete(*, by, action: Action, completed_on: dt.date, today: dt.date
         raise ValidationError({"completed_on": "The action cannot be completed before it was promised"})
     action.completed_on = completed_on
     action.save(update_fields=["completed_on"])
+    sync_action_obligation(action)
     late = " (late)" if completed_on > action.due_on else ""
     _record(
         action.complaint,

@@ -170,6 +170,10 @@ EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "complaints@example.gov.uk")
 COMPLAINTS_TEAM_EMAIL = os.environ.get("COMPLAINTS_TEAM_EMAIL", "complaints-team@example.gov.uk")
+# Links in emails point here (no request to take the host from in a Celery worker).
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Daily digests go out from this hour, local time, on working days.
+DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem broker under var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -184,6 +188,14 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
+    # Every 15 minutes: record the reminders that have become due; after 07:00 on a working day,
+    # also send the digests still waiting (so a missed 07:00 run is caught up).
+    "reminders-sweep": {"task": "reminders.tasks.reminders_sweep_task", "schedule": crontab(minute="*/15")},
+    # The daily digest at 07:00 Europe/London, Monday to Friday (the task skips bank holidays).
+    "reminders-digest": {
+        "task": "reminders.tasks.reminders_sweep_task",
+        "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
+    },
     # Keeps the bank-holiday table filled for this year and the next two (GOV.UK adds one-offs).
     "load-bank-holidays": {
         "task": "calendars.tasks.load_bank_holidays_task",

@@ -13,6 +13,7 @@ from calendars.rules import add_calendar_days
 from complaints.deadlines import days_left
 from complaints.selectors import DueInfo, non_working_for_today, readable_change, visible_complaints
 from ombudsman_cases.models import LgscoStatus, OmbudsmanCase, Payment, Recommendation
+from reminders.models import OMBUDSMAN_KINDS
 from reminders.selectors import visible_obligations
 
 CASE_ACCESS = AccessPath(
@@ -118,7 +119,7 @@ def overdue_items(*, user, today: dt.date, filters: dict | None = None):
     """
     filters = filters or {}
     horizon = add_calendar_days(today, OVERDUE_WINDOW_DAYS)
-    qs = visible_obligations(user).filter(done_on__isnull=True, due_on__lte=horizon)
+    qs = visible_obligations(user).filter(kind__in=OMBUDSMAN_KINDS, done_on__isnull=True, due_on__lte=horizon)
     if filters.get("service_area"):
         qs = qs.filter(service_area=filters["service_area"])
     if filters.get("kind"):

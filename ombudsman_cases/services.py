@@ -72,13 +72,14 @@ def _case_url(case: OmbudsmanCase, anchor: str = "") -> str:
 def sync_obligations(case: OmbudsmanCase) -> None:
     """Make the obligation register match the case: its LGSCO replies, recommendations and reports."""
     common = {"service_area": case.service_area, "ombudsman_case": case, "is_restricted": case.is_restricted}
+    closed = case.closed_on  # a closed case's own steps are over: their reminders stop
     obligation_sync(
         key=f"case-enquiry:{case.pk}",
         kind=ObligationKind.LGSCO_ENQUIRY_REPLY,
         title=f"{case.reference}: reply to the LGSCO's enquiries",
         url=_case_url(case, "steps"),
         due_on=case.enquiry_reply_due,
-        done_on=case.enquiry_reply_sent_on,
+        done_on=case.enquiry_reply_sent_on or closed,
         owner=case.link_officer,
         **common,
     )
@@ -88,7 +89,7 @@ def sync_obligations(case: OmbudsmanCase) -> None:
         title=f"{case.reference}: comments on the draft decision",
         url=_case_url(case, "steps"),
         due_on=case.draft_comments_due,
-        done_on=case.draft_comments_sent_on,
+        done_on=case.draft_comments_sent_on or closed,
         owner=case.link_officer,
         **common,
     )
@@ -113,7 +114,7 @@ def sync_obligations(case: OmbudsmanCase) -> None:
             title=f"{case.reference}: public notice of the {label}",
             url=_case_url(case, f"report-{report.pk}"),
             due_on=report.notice_due,
-            done_on=report.notice_published_on,
+            done_on=report.notice_published_on or closed,
             owner=case.link_officer,
             **common,
         )
@@ -123,7 +124,7 @@ def sync_obligations(case: OmbudsmanCase) -> None:
             title=f"{case.reference}: tell the Ombudsman what the council has done about the {label}",
             url=_case_url(case, f"report-{report.pk}"),
             due_on=report.response_due,
-            done_on=report.response_sent_on,
+            done_on=report.response_sent_on or closed,
             owner=case.link_officer,
             **common,
         )
@@ -271,6 +272,8 @@ def recommendation_add(
 ) -> Recommendation:
     """Add a recommendation with its due date and the basis it was worked out on (DOMAIN.md §2.4)."""
     case = OmbudsmanCase.objects.select_for_update().get(pk=case.pk)
+    if case.closed_on:
+        raise ValidationError({"wording": "The case is closed: recommendations cannot be added"})
     if amount is not None and amount < 0:
         raise ValidationError({"amount": "The amount must be £0 or more"})
     if not wording.strip():
@@ -757,4 +760,5 @@ def case_close(*, by, case: OmbudsmanCase, closed_on: dt.date, today: dt.date) -
     case.save(update_fields=["closed_on"])
     _record(case, by=by, kind="closed", summary=f"Case closed on {closed_on:%d %B %Y}")
     _refresh_status(case)
+    sync_obligations(case)
     return case

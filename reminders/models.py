@@ -5,12 +5,18 @@ view and the reminder sweep read one indexed table instead of every domain model
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
 
 from accounts.models import ServiceArea
 
 
 class ObligationKind(models.TextChoices):
+    COMPLAINT_ACKNOWLEDGEMENT = "complaint_acknowledgement", "Acknowledge a complaint"
+    COMPLAINT_RESPONSE = "complaint_response", "Respond to a complaint"
+    COMPLAINT_ACTION = "complaint_action", "Action promised in a complaint response"
     LGSCO_ENQUIRY_REPLY = "lgsco_enquiry_reply", "Reply to LGSCO enquiries"
     LGSCO_DRAFT_COMMENTS = "lgsco_draft_comments", "Comments on the LGSCO draft decision"
     RECOMMENDATION = "recommendation", "LGSCO recommendation"
@@ -29,6 +35,9 @@ class Obligation(models.Model):
     done_on = models.DateField(null=True, blank=True)
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="obligations")
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="obligations")
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.CASCADE, related_name="obligations"
+    )
     ombudsman_case = models.ForeignKey(
         "ombudsman_cases.OmbudsmanCase", null=True, blank=True, on_delete=models.CASCADE, related_name="obligations"
     )
@@ -45,3 +54,160 @@ class Obligation(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+OMBUDSMAN_KINDS = [
+    ObligationKind.LGSCO_ENQUIRY_REPLY,
+    ObligationKind.LGSCO_DRAFT_COMMENTS,
+    ObligationKind.RECOMMENDATION,
+    ObligationKind.PIR_NOTICE,
+    ObligationKind.PIR_RESPONSE,
+]
+
+
+class EscalateTo(models.TextChoices):
+    LINK_OFFICER = "link_officer", "The council's Link Officer (for Ombudsman items) or the complaints team"
+    TEAM_MAILBOX = "team_mailbox", "The service area's mailbox, or the complaints team mailbox"
+
+
+def parse_lead_days(text: str) -> list[int]:
+    """ "10, 5, 1, 0" -> [10, 5, 1, 0]; refuses negative, repeated or unordered lead times."""
+    if not (text or "").strip():
+        return []
+    try:
+        values = [int(part) for part in text.replace(" ", "").split(",") if part != ""]
+    except ValueError as exc:
+        raise ValidationError(
+            {"lead_days": "Enter whole numbers of working days separated by commas, like 10, 5, 1, 0"}
+        ) from exc
+    if any(v < 0 for v in values):
+        raise ValidationError({"lead_days": "Lead times cannot be negative: use 0 for the due date itself"})
+    if values != sorted(set(values), reverse=True):
+        raise ValidationError(
+            {"lead_days": "List the lead times from the longest to the shortest, each once, like 10, 5, 1, 0"}
+        )
+    return values
+
+
+class ReminderPolicy(models.Model):
+    """When and whom to remind about one kind of obligation. Editable by complaints admins.
+
+    Defaults (issue 5): 10, 5 and 1 working days before and on the day; once overdue, the owner
+    weekly (every 5 working days) from the first overdue working day; the owner's manager from
+    that first overdue day; the Link Officer or team mailbox after 5 overdue working days.
+    """
+
+    kind = models.CharField(max_length=40, choices=ObligationKind.choices, unique=True)
+    lead_days = models.CharField(
+        max_length=60, default="10, 5, 1, 0", help_text="Working days before the due date, longest first; 0 is the day."
+    )
+    remind_owner_when_overdue = models.BooleanField(default=True, help_text="Weekly while it is overdue.")
+    owner_overdue_every = models.PositiveSmallIntegerField(
+        default=5, help_text="Working days between overdue reminders."
+    )
+    manager_after_overdue_days = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        default=1,
+        help_text="Tell the owner's manager once it is this many working days overdue. Blank: never.",
+    )
+    escalate_after_overdue_days = models.PositiveSmallIntegerField(
+        null=True, blank=True, default=5, help_text="Escalate once it is this many working days overdue. Blank: never."
+    )
+    escalate_to = models.CharField(max_length=20, choices=EscalateTo.choices, default=EscalateTo.LINK_OFFICER)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name_plural = "reminder policies"
+        constraints = [
+            models.CheckConstraint(condition=Q(owner_overdue_every__gte=1), name="policy_overdue_every_positive"),
+            models.CheckConstraint(
+                condition=Q(manager_after_overdue_days__isnull=True) | Q(manager_after_overdue_days__gte=1),
+                name="policy_manager_after_positive",
+            ),
+            models.CheckConstraint(
+                condition=Q(escalate_after_overdue_days__isnull=True) | Q(escalate_after_overdue_days__gte=1),
+                name="policy_escalate_after_positive",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminders: {self.get_kind_display()}"
+
+    def clean(self):
+        self.lead_days_list = parse_lead_days(self.lead_days)
+        if (
+            not self.lead_days_list
+            and not self.remind_owner_when_overdue
+            and self.manager_after_overdue_days is None
+            and self.escalate_after_overdue_days is None
+        ):
+            raise ValidationError(
+                "A policy must remind someone: set lead times, overdue reminders, the manager or an escalation"
+            )
+
+    @property
+    def leads(self) -> list[int]:
+        return parse_lead_days(self.lead_days)
+
+
+class DigestStatus(models.TextChoices):
+    PENDING = "pending", "Waiting to be sent"
+    SENDING = "sending", "Being sent"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+    NO_ADDRESS = "no_address", "Not sent: no email address"
+
+
+class Digest(models.Model):
+    """One email to one person (or mailbox) on one working day. Claimed by a conditional UPDATE."""
+
+    recipient_key = models.CharField(max_length=200, help_text='"user:12" or "mailbox:team@example.gov.uk".')
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="digests"
+    )
+    address = models.CharField(max_length=254, blank=True)
+    day = models.DateField()
+    status = models.CharField(max_length=20, choices=DigestStatus.choices, default=DigestStatus.PENDING)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    item_count = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-day", "recipient_key"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient_key", "day"], name="digest_once_per_recipient_per_day")
+        ]
+        indexes = [models.Index(fields=["status", "day"], name="digest_status_day")]
+
+    def __str__(self) -> str:
+        return f"Digest for {self.address or self.recipient_key} on {self.day:%d %b %Y}"
+
+
+class Reminder(models.Model):
+    """One milestone of one obligation for one recipient: delivered at most once (unique)."""
+
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
+    recipient_key = models.CharField(max_length=200)
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    address = models.CharField(max_length=254, blank=True)
+    milestone = models.CharField(max_length=40, help_text='"lead-5", "due", "overdue-1", "manager", "escalation".')
+    fires_on = models.DateField()
+    created_on = models.DateField(help_text="The sweep's today when it was recorded.")
+    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders")
+
+    class Meta:
+        ordering = ["fires_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient_key", "obligation", "milestone"], name="reminder_once_per_milestone"
+            )
+        ]
+        indexes = [models.Index(fields=["digest", "recipient_key"], name="reminder_digest_recipient")]

@@ -21,7 +21,15 @@ from playwright.sync_api import Page, expect
 from accounts.models import Role
 from calendars.services import load_bank_holidays
 from complaints import services
-from complaints.models import Complaint, ComplaintStatus, Procedure, ProcedureStage, Signposting, SignpostReason, StageSuspension
+from complaints.models import (
+    Complaint,
+    ComplaintStatus,
+    Procedure,
+    ProcedureStage,
+    Signposting,
+    SignpostReason,
+    StageSuspension,
+)
 from complaints.tests.factories import log_complaint
 
 # live_server serves from another thread, so data must be committed (transaction=True);
@@ -189,8 +197,9 @@ def test_caseworker_takes_a_corporate_complaint_through_both_stages_and_closes_i
 
     # Close after the final stage: signposting to the Ombudsman is required.
     follow(page, "Close the complaint")
-    expect(page.get_by_text(f"This is the final stage. Record how the complainant was told they can go to the {LGSCO}"))\
-        .to_be_visible()
+    expect(
+        page.get_by_text(f"This is the final stage. Record how the complainant was told they can go to the {LGSCO}")
+    ).to_be_visible()
     accessibility(page, "the close page (final stage)")
     closed_on = received + dt.timedelta(days=7)
     fill_date(page, "Date closed", closed_on)
@@ -221,14 +230,25 @@ def test_when_stage_two_is_suspended_the_caseworker_must_signpost_before_closing
     corporate = Procedure.objects.get(slug="corporate")
     suspension = StageSuspension.objects.create(
         procedure_stage=ProcedureStage.objects.get(procedure=corporate, number=2),
-        starts_on=days_ago(90), reason="Not enough independent investigators",
+        starts_on=days_ago(90),
+        reason="Not enough independent investigators",
     )
     received = days_ago(8)
-    complaint = log_complaint(handler=casey, received_on=received, today=timezone.localdate(),
-                              complainant_name="Gus Gritting", preferred_contact="letter",
-                              complainant_address="1 High Street", summary="The road was not gritted")
-    services.stage_acknowledge(by=casey, stage=complaint.stages.get(), acknowledged_on=received + dt.timedelta(days=1),
-                               today=timezone.localdate())
+    complaint = log_complaint(
+        handler=casey,
+        received_on=received,
+        today=timezone.localdate(),
+        complainant_name="Gus Gritting",
+        preferred_contact="letter",
+        complainant_address="1 High Street",
+        summary="The road was not gritted",
+    )
+    services.stage_acknowledge(
+        by=casey,
+        stage=complaint.stages.get(),
+        acknowledged_on=received + dt.timedelta(days=1),
+        today=timezone.localdate(),
+    )
 
     signed_in_page(casey)
     page.goto(f"{live_server.url}/complaints/{complaint.pk}/")
@@ -266,7 +286,9 @@ def test_when_stage_two_is_suspended_the_caseworker_must_signpost_before_closing
     expect(page.locator("h1")).to_contain_text("Closed")
     signposted = page.locator(".govuk-inset-text")
     expect(signposted).to_contain_text("Stage 2 was suspended.")
-    expect(signposted).to_contain_text(f"The complainant was told on {long_date(closed_on)} by letter that they can go to the {LGSCO}")
+    expect(signposted).to_contain_text(
+        f"The complainant was told on {long_date(closed_on)} by letter that they can go to the {LGSCO}"
+    )
     expect(signposted).to_contain_text(words)
     accessibility(page, "the complaint page (closed, Stage 2 suspended)")
 

@@ -68,12 +68,20 @@ class World:
             i = self.made
             self.made += 1
             # Every fourth complaint belongs to another service area (Highways); the rest to Housing.
-            handler = [self.people["caseworker"], self.people["colleague"], self.people["caseworker"],
-                       self.people["elsewhere"]][i % 4]
+            handler = [
+                self.people["caseworker"],
+                self.people["colleague"],
+                self.people["caseworker"],
+                self.people["elsewhere"],
+            ][i % 4]
             received = days_ago(45 - (i * 7) % 43)  # the first is overdue: lists have rows from the start
             complaint = log_complaint(
-                handler=handler, received_on=received, today=today(), complainant_name=f"Person {i:03d}",
-                summary="First point\nSecond point", points=["First point", "Second point"],
+                handler=handler,
+                received_on=received,
+                today=today(),
+                complainant_name=f"Person {i:03d}",
+                summary="First point\nSecond point",
+                points=["First point", "Second point"],
                 is_restricted=(i % 11 == 10),
             )
             self.progress(complaint, handler, received, state=i % 5)
@@ -83,21 +91,34 @@ class World:
     def progress(self, complaint, handler, received, *, state: int):
         if state == 0:
             return  # awaiting acknowledgement (overdue when received long enough ago)
-        services.stage_acknowledge(by=handler, stage=current_stage(complaint), acknowledged_on=received + dt.timedelta(days=1),
-                                   today=today())
+        services.stage_acknowledge(
+            by=handler, stage=current_stage(complaint), acknowledged_on=received + dt.timedelta(days=1), today=today()
+        )
         if state == 1:
             return
         if state == 4:
             stage = current_stage(complaint)
-            services.stage_extend(by=handler, stage=stage, new_due=stage.response_due + dt.timedelta(days=3),
-                                  reason="Waiting for a report", complainant_told_on=today(), today=today())
+            services.stage_extend(
+                by=handler,
+                stage=stage,
+                new_due=stage.response_due + dt.timedelta(days=3),
+                reason="Waiting for a report",
+                complainant_told_on=today(),
+                today=today(),
+            )
             return
-        services.stage_respond(by=handler, stage=current_stage(complaint), responded_on=received + dt.timedelta(days=2),
-                               outcome="upheld", today=today(),
-                               actions=[("Apologise in writing", handler, today() + dt.timedelta(days=5))])
+        services.stage_respond(
+            by=handler,
+            stage=current_stage(complaint),
+            responded_on=received + dt.timedelta(days=2),
+            outcome="upheld",
+            today=today(),
+            actions=[("Apologise in writing", handler, today() + dt.timedelta(days=5))],
+        )
         if state == 3:
-            services.complaint_close(by=handler, stage=current_stage(complaint), closed_on=received + dt.timedelta(days=2),
-                                     today=today())
+            services.complaint_close(
+                by=handler, stage=current_stage(complaint), closed_on=received + dt.timedelta(days=2), today=today()
+            )
 
 
 @pytest.fixture
@@ -184,30 +205,65 @@ def rich_complaint(people, *, items: int) -> Complaint:
     casey, cora = people["caseworker"], people["colleague"]
     points = [f"Point {n}" for n in range(items)]
     received = days_ago(40)
-    complaint = log_complaint(handler=casey, received_on=received, today=today(), summary="\n".join(points), points=points)
-    stage = services.stage_acknowledge(by=casey, stage=current_stage(complaint), acknowledged_on=received + dt.timedelta(days=1),
-                                       today=today())
+    complaint = log_complaint(
+        handler=casey, received_on=received, today=today(), summary="\n".join(points), points=points
+    )
+    stage = services.stage_acknowledge(
+        by=casey, stage=current_stage(complaint), acknowledged_on=received + dt.timedelta(days=1), today=today()
+    )
     for n in range(items):
         stage = current_stage(complaint)
-        services.stage_extend(by=casey, stage=stage, new_due=stage.response_due + dt.timedelta(days=1),
-                              reason=f"Reason {n}", complainant_told_on=received + dt.timedelta(days=2), today=today())
-    services.stage_respond(by=casey, stage=current_stage(complaint), responded_on=received + dt.timedelta(days=3),
-                           outcome="partly_upheld", today=today(),
-                           point_outcomes={p.pk: "upheld" for p in complaint.points.all()},
-                           actions=[(f"Action {n}", casey, today() + dt.timedelta(days=n)) for n in range(items)])
-    services.escalation_request(by=casey, stage=current_stage(complaint), requested_on=received + dt.timedelta(days=4),
-                                reasons="Not happy", handler=cora, today=today())
-    services.stage_acknowledge(by=cora, stage=current_stage(complaint), acknowledged_on=received + dt.timedelta(days=5),
-                               today=today())
-    services.stage_respond(by=cora, stage=current_stage(complaint), responded_on=received + dt.timedelta(days=6),
-                           outcome="not_upheld", today=today(),
-                           point_outcomes={p.pk: "not_upheld" for p in complaint.points.all()})
+        services.stage_extend(
+            by=casey,
+            stage=stage,
+            new_due=stage.response_due + dt.timedelta(days=1),
+            reason=f"Reason {n}",
+            complainant_told_on=received + dt.timedelta(days=2),
+            today=today(),
+        )
+    services.stage_respond(
+        by=casey,
+        stage=current_stage(complaint),
+        responded_on=received + dt.timedelta(days=3),
+        outcome="partly_upheld",
+        today=today(),
+        point_outcomes={p.pk: "upheld" for p in complaint.points.all()},
+        actions=[(f"Action {n}", casey, today() + dt.timedelta(days=n)) for n in range(items)],
+    )
+    services.escalation_request(
+        by=casey,
+        stage=current_stage(complaint),
+        requested_on=received + dt.timedelta(days=4),
+        reasons="Not happy",
+        handler=cora,
+        today=today(),
+    )
+    services.stage_acknowledge(
+        by=cora, stage=current_stage(complaint), acknowledged_on=received + dt.timedelta(days=5), today=today()
+    )
+    services.stage_respond(
+        by=cora,
+        stage=current_stage(complaint),
+        responded_on=received + dt.timedelta(days=6),
+        outcome="not_upheld",
+        today=today(),
+        point_outcomes={p.pk: "not_upheld" for p in complaint.points.all()},
+    )
     for n in range(items):
-        services.document_upload(by=casey, complaint=complaint, description=f"Letter {n}",
-                                 uploaded_file=SimpleUploadedFile(f"letter{n}.pdf", PDF))
+        services.document_upload(
+            by=casey,
+            complaint=complaint,
+            description=f"Letter {n}",
+            uploaded_file=SimpleUploadedFile(f"letter{n}.pdf", PDF),
+        )
     services.complaint_close(
-        by=cora, stage=current_stage(complaint), closed_on=received + dt.timedelta(days=7), today=today(),
-        signposting=services.SignpostingDetails(told_on=received + dt.timedelta(days=7), method="email", wording="Go to the LGSCO"),
+        by=cora,
+        stage=current_stage(complaint),
+        closed_on=received + dt.timedelta(days=7),
+        today=today(),
+        signposting=services.SignpostingDetails(
+            told_on=received + dt.timedelta(days=7), method="email", wording="Go to the LGSCO"
+        ),
     )
     return complaint
 
@@ -217,4 +273,3 @@ def test_complaint_page_query_count_does_not_grow_with_what_the_complaint_holds(
     small = measure(client, f"/complaints/{rich_complaint(people, items=1).pk}/")
     large = measure(client, f"/complaints/{rich_complaint(people, items=4).pk}/")
     assert_same_count(small, large, "complaint page (1 vs 4 extensions, points, actions, documents)")
-

@@ -110,9 +110,8 @@ def test_working_days_basis_needs_the_holidays_it_is_given():
 
 @pytest.mark.parametrize("final_decision_on", [D(2022, 2, 4), None])
 def test_explicit_basis_is_the_date_from_the_letter_whatever_the_decision_date(final_decision_on):
-    assert (
-        recommendation_due(basis="explicit", final_decision_on=final_decision_on, explicit_on=D(2022, 5, 13))
-        == D(2022, 5, 13)
+    assert recommendation_due(basis="explicit", final_decision_on=final_decision_on, explicit_on=D(2022, 5, 13)) == D(
+        2022, 5, 13
     )
 
 
@@ -125,7 +124,13 @@ def test_explicit_basis_is_the_date_from_the_letter_whatever_the_decision_date(f
         {"basis": "working_days", "final_decision_on": None, "within": 20},
         {"basis": "fortnights", "final_decision_on": D(2022, 2, 4), "within": 2},
     ],
-    ids=["explicit without a date", "months without a decision", "months without N", "working days without a decision", "unknown basis"],
+    ids=[
+        "explicit without a date",
+        "months without a decision",
+        "months without N",
+        "working days without a decision",
+        "unknown basis",
+    ],
 )
 def test_recommendation_due_refuses_what_it_cannot_compute(arguments):
     with pytest.raises(ValueError):
@@ -192,7 +197,9 @@ def test_inspection_starts_within_a_week_of_the_notice_and_lasts_3_weeks():
 )
 def test_inspection_ends_the_day_before_the_same_weekday_3_weeks_later(starts_on, ends_on):
     due = report_deadlines(
-        rule(), received_on=starts_on - dt.timedelta(days=10), notice_published_on=starts_on - dt.timedelta(days=3),
+        rule(),
+        received_on=starts_on - dt.timedelta(days=10),
+        notice_published_on=starts_on - dt.timedelta(days=3),
         inspection_starts_on=starts_on,
     )
     assert due.inspection_ends_on == ends_on
