@@ -12,9 +12,9 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check
 PYTEST_ARGS ?=
 
-# make run only: mail goes to files under var/mail/, DEBUG on. Values already in the
+# make run only: mail goes to files under var/mail/ (one file per digest), DEBUG on. Values already in the
 # environment win (DATABASE_URL and REDIS_URL pass through untouched).
-RUN_ENV := DEBUG=$${DEBUG:-1} EMAIL_BACKEND=$${EMAIL_BACKEND:-django.core.mail.backends.filebased.EmailBackend}
+RUN_ENV := DEBUG=$${DEBUG:-1} EMAIL_BACKEND=$${EMAIL_BACKEND:-reminders.mail.IdempotentFileBackend}
 
 .PHONY: help run test clean var
 

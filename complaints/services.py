@@ -172,7 +172,9 @@ def sync_action_obligation(action: Action) -> None:
     obligation_sync(
         key=f"complaint-action:{action.pk}",
         kind=ObligationKind.COMPLAINT_ACTION,
-        title=f"{complaint.reference}: {action.description[:200]}",
+        # A restricted complaint's action is not described in lists and emails, only on its page.
+        title=f"{complaint.reference}: "
+        + ("an action promised in the response" if complaint.is_restricted else action.description[:200]),
         url=reverse("complaints:detail", args=[complaint.pk]),
         due_on=action.due_on,
         done_on=action.completed_on,

@@ -174,6 +174,8 @@ COMPLAINTS_TEAM_EMAIL = os.environ.get("COMPLAINTS_TEAM_EMAIL", "complaints-team
 SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # Daily digests go out from this hour, local time, on working days.
 DIGEST_HOUR = int(os.environ.get("DIGEST_HOUR", "7"))
+# A digest whose sender died mid-send is sent again after this long (same Message-ID).
+DIGEST_STALE_CLAIM_SECONDS = int(os.environ.get("DIGEST_STALE_CLAIM_SECONDS", "600"))
 
 # Celery: Redis when REDIS_URL is set; otherwise kombu's filesystem broker under var/.
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -213,6 +215,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
     }
 
 if REDIS_URL:
+    # Unacknowledged tasks (acks_late) of a worker that died come back after this many seconds.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

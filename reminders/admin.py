@@ -9,8 +9,13 @@ class ReminderPolicyForm(forms.ModelForm):
     class Meta:
         model = ReminderPolicy
         fields = [
-            "kind", "lead_days", "remind_owner_when_overdue", "owner_overdue_every",
-            "manager_after_overdue_days", "escalate_after_overdue_days", "escalate_to",
+            "kind",
+            "lead_days",
+            "remind_owner_when_overdue",
+            "owner_overdue_every",
+            "manager_after_overdue_days",
+            "escalate_after_overdue_days",
+            "escalate_to",
         ]
 
     def clean_lead_days(self):

@@ -34,8 +34,12 @@ from reminders.models import (
 
 log = logging.getLogger(__name__)
 
-# A digest claimed this long ago whose sender died is claimed again (its Message-ID is the same).
-STALE_CLAIM = dt.timedelta(minutes=10)
+
+def stale_claim() -> dt.timedelta:
+    """A digest claimed this long ago whose sender died is claimed again (its Message-ID is the same)."""
+    return dt.timedelta(seconds=settings.DIGEST_STALE_CLAIM_SECONDS)
+
+
 SWEEP_BATCH = 2000
 
 
@@ -177,8 +181,17 @@ def prepare_digests(*, today: dt.date) -> list[int]:
         recipient_key=OuterRef("recipient_key"), day=today, status__in=[DigestStatus.PENDING]
     ).values("id")[:1]
     Reminder.objects.filter(digest__isnull=True).update(digest=Subquery(pending_today))
+    return unsent_digest_ids()
+
+
+def unsent_digest_ids(*, now: dt.datetime | None = None) -> list[int]:
+    """Digests to (re)send: pending ones, and ones whose sender died while sending (stale claims)."""
+    now = now or timezone.now()
     return list(
-        Digest.objects.filter(status=DigestStatus.PENDING, reminders__isnull=False)
+        Digest.objects.filter(
+            Q(status=DigestStatus.PENDING) | Q(status=DigestStatus.SENDING, claimed_at__lt=now - stale_claim())
+        )
+        .filter(reminders__isnull=False)
         .distinct()
         .values_list("id", flat=True)
     )
@@ -187,10 +200,10 @@ def prepare_digests(*, today: dt.date) -> list[int]:
 def claim_digest(*, digest_id: int, now: dt.datetime) -> bool:
     """Take a digest for sending with a conditional UPDATE: only one worker can win it.
 
-    A digest left "sending" by a worker that died is taken again after STALE_CLAIM."""
+    A digest left "sending" by a worker that died is taken again after `stale_claim()`."""
     return bool(
         Digest.objects.filter(pk=digest_id)
-        .filter(Q(status=DigestStatus.PENDING) | Q(status=DigestStatus.SENDING, claimed_at__lt=now - STALE_CLAIM))
+        .filter(Q(status=DigestStatus.PENDING) | Q(status=DigestStatus.SENDING, claimed_at__lt=now - stale_claim()))
         .update(status=DigestStatus.SENDING, claimed_at=now)
     )
 
@@ -274,13 +287,15 @@ def digest_time_reached(now: dt.datetime) -> bool:
     return timezone.localtime(now).hour >= settings.DIGEST_HOUR
 
 
-def run(*, today: dt.date, now: dt.datetime | None = None, send: bool = True) -> dict:
-    """The sweep, then on a working day after the digest hour, the digests. What the beat task runs."""
+def run(*, today: dt.date, now: dt.datetime | None = None, send_now: bool = False) -> dict:
+    """The sweep, then on a working day after the digest hour (or when told to), the digests.
+
+    What the beat task runs; `send_now` is for operators who send by hand."""
     now = now or timezone.now()
     result = sweep(today=today)
     non_working = non_working_days_around(calendar=default_calendar(), day=today)
     digest_ids: list[int] = []
-    if send and is_working_day(today, non_working) and digest_time_reached(now):
+    if send_now or (is_working_day(today, non_working) and digest_time_reached(now)):
         with transaction.atomic():
             digest_ids = prepare_digests(today=today)
     return {"recorded": result.recorded, "obligations": result.obligations, "digests": digest_ids}

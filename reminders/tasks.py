@@ -1,5 +1,6 @@
 """Celery tasks: thin, take ids, idempotent (the database guards every send)."""
 
+import datetime as dt
 import logging
 import smtplib
 
@@ -13,9 +14,13 @@ MAIL_ERRORS = (smtplib.SMTPException, OSError, ConnectionError)
 
 
 @shared_task(name="reminders.tasks.reminders_sweep_task")
-def reminders_sweep_task():
-    """Record what has become due; after the digest hour on a working day, queue the digests."""
-    result = services.run(today=timezone.localdate())
+def reminders_sweep_task(today: str | None = None, send_now: bool = False):
+    """Record what has become due; after the digest hour on a working day, queue the digests.
+
+    Digests left unsent (pending, or claimed by a worker that died) are queued again, so a
+    crash or a missed run is caught up by the next sweep."""
+    day = dt.date.fromisoformat(today) if today else timezone.localdate()
+    result = services.run(today=day, send_now=send_now)
     for digest_id in result["digests"]:
         send_digest_task.delay(digest_id)
     log.info("Sweep: %s reminders recorded, %s digests queued", result["recorded"], len(result["digests"]))
