@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -125,14 +125,15 @@ def my_open_stages(*, user, today: dt.date) -> list[ComplaintStage]:
         visible_complaints(user)
         .filter(handler=user, status=ComplaintStatus.OPEN)
         .select_related("procedure", "service_area")
-        .order_by("next_due_date", "id")
+        .order_by(F("next_due_date").asc(nulls_last=True), "id")
     )
     return annotate_due(list(complaints), today=today)
 
 
+# Complaints with no deadline (closed, withdrawn) come last whichever way the deadline is sorted.
 COMPLAINT_SORTS = {
-    "due": ("next_due_date", "id"),
-    "-due": ("-next_due_date", "-id"),
+    "due": (F("next_due_date").asc(nulls_last=True), "id"),
+    "-due": (F("next_due_date").desc(nulls_last=True), "-id"),
     "received": ("received_on", "id"),
     "-received": ("-received_on", "-id"),
     "reference": ("reference",),

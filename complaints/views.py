@@ -310,7 +310,9 @@ class StageActionView(LoginRequiredMixin, View):
         stale = services.StaleEdit(self.stage, services.changes_since(self.stage, int(request.POST["version"])))
         form = self.build_form(request.POST, request.FILES)
         form.is_valid()
-        form.add_error(None, f"{stale} This action is no longer available, so nothing was saved. What you entered is kept below.")
+        form.add_error(
+            None, f"{stale} This action is no longer available, so nothing was saved. What you entered is kept below."
+        )
         return self.render_form(form)
 
     def refuse(self):
@@ -324,7 +326,8 @@ class StageActionView(LoginRequiredMixin, View):
 
     def post(self, request, pk, action):
         if not self.setup_action(request, pk, action):
-            if request.POST.get("version") not in (None, "", str(self.stage.version)):
+            posted = request.POST.get("version", "")
+            if posted.isdigit() and posted != str(self.stage.version):
                 return self.stale_after_move(request)
             return self.refuse()
         form = self.build_form(request.POST, request.FILES)

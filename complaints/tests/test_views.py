@@ -14,7 +14,6 @@ import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
@@ -389,12 +388,6 @@ def test_31_february_is_refused_next_to_the_field_and_nothing_is_saved(client, h
     assert 'value="Lena Logged"' in html_of(response)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: crispy-forms-gds's error summary links to field.auto_id: '#id_procedure' / '#id_channel' / "
-    "'#id_preferred_contact' match no element (the radios are id_<name>_0...), and '#id_received_on' is the "
-    "date-input <div>, which cannot take focus; GOV.UK links each error to the first input of the field.",
-)
 def test_every_error_summary_link_leads_to_a_form_control(client, handler):
     client.force_login(handler)
     response = client.post(
@@ -694,11 +687,6 @@ def test_two_people_acknowledging_at_once_the_second_is_told_and_keeps_their_ent
     assert again.status_code == 302 and stage_of(fresh).acknowledged_on == days_ago(2)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: StageActionView.post -> stale_after_move does int(request.POST['version']) unchecked, so a "
-    "non-numeric version posted to an action that is no longer available raises ValueError (500).",
-)
 def test_a_tampered_version_is_not_a_server_error(client, handler, acknowledged):
     client.force_login(handler)
     client.raise_request_exception = False
@@ -898,18 +886,13 @@ def test_the_list_sorts_by_next_deadline_by_default(client, handler, listed):
     assert shown.index(listed["overdue"].reference) < shown.index(listed["recent"].reference)
 
 
-NULLS_BUG = (
-    "BUG: complaints with no next deadline (closed, or answered at the final stage) sort by the database's NULL "
-    "order: first for 'soonest first' on SQLite, first for 'latest first' on PostgreSQL. "
-    "selectors.COMPLAINT_SORTS (and my_open_stages) should use F('next_due_date').asc/desc(nulls_last=True)."
-)
 
 
 @pytest.mark.parametrize(
     "sort",
     [
-        pytest.param("due", marks=pytest.mark.xfail(connection.vendor == "sqlite", strict=True, reason=NULLS_BUG)),
-        pytest.param("-due", marks=pytest.mark.xfail(connection.vendor == "postgresql", strict=True, reason=NULLS_BUG)),
+        "due",
+        "-due",
     ],
 )
 def test_complaints_without_a_deadline_come_after_those_with_one(client, handler, listed, sort):

@@ -893,11 +893,6 @@ def test_a_case_cannot_close_twice_or_before_it_was_received(lena, children):
         services.case_close(by=lena, case=case, closed_on=RECEIVED, today=TODAY)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: case_close does not sync the obligation register, so an LGSCO enquiry reply (or draft comments, "
-    "or report step) never recorded as sent stays 'overdue' on the managers' view after the case is closed",
-)
 def test_closing_a_case_takes_its_outstanding_steps_off_the_overdue_view(people, children):
     lena, mona = people["lena"], people["mona"]
     case = register(lena, children, "20 008 832")
