@@ -131,6 +131,15 @@ def django_db_setup(django_db_setup):
         del cls._test_serialized_contents
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Cached calendars must not outlive the test database rows they came from."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
     """Launch Debian's Chromium; never a Playwright-downloaded browser."""

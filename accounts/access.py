@@ -69,6 +69,8 @@ class AccessPath:
     restricted: str = "is_restricted"
     named_users: str = "named_users"
     assigned: tuple[str, ...] = field(default_factory=tuple)
+    # Other service areas that also bring a row into a user's areas (e.g. a recommendation's area).
+    other_service_areas: tuple[str, ...] = field(default_factory=tuple)
 
 
 def _pk_in(model, lookup: str, user) -> Q:
@@ -85,7 +87,10 @@ def visible_q(user, model, path: AccessPath) -> Q:
     unrestricted = Q(**{path.restricted: False})
     if role == Role.COMPLAINTS_ADMIN:
         return unrestricted | named
-    mine = Q(**{f"{path.service_area}__in": service_area_ids(user)})
+    areas = service_area_ids(user)
+    mine = Q(**{f"{path.service_area}__in": areas})
+    for lookup in path.other_service_areas:
+        mine |= Q(pk__in=model._default_manager.filter(**{f"{lookup}__in": areas}).values("pk"))
     if role == Role.CASEWORKER:
         for lookup in path.assigned:
             mine |= _pk_in(model, lookup, user)

@@ -5,3 +5,6 @@ class CalendarsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "calendars"
     verbose_name = "Calendars"
+
+    def ready(self):
+        from calendars import signals  # noqa: F401  (cache invalidation)

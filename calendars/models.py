@@ -41,9 +41,7 @@ class BankHoliday(models.Model):
 
     class Meta:
         ordering = ["date", "division"]
-        constraints = [
-            models.UniqueConstraint(fields=["division", "date"], name="bank_holiday_unique_division_date")
-        ]
+        constraints = [models.UniqueConstraint(fields=["division", "date"], name="bank_holiday_unique_division_date")]
 
     def __str__(self) -> str:
         return f"{self.date.day} {self.date:%B %Y} {self.title} ({self.get_division_display()})"
@@ -80,9 +78,7 @@ class WorkingDayCalendar(models.Model):
         default=CalendarDivisions.ENGLAND_AND_WALES,
         help_text="Whose bank holidays are non-working days.",
     )
-    counts_closure_days = models.BooleanField(
-        default=False, help_text="Council closure days are non-working days too."
-    )
+    counts_closure_days = models.BooleanField(default=False, help_text="Council closure days are non-working days too.")
     description = models.TextField(blank=True)
 
     history = HistoricalRecords()

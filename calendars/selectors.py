@@ -1,16 +1,48 @@
-"""Reads: the non-working days a calendar counts, and which years still lack bank holidays."""
+"""Reads: the non-working days a calendar counts, and which years still lack bank holidays.
+
+Every page and the reminder sweep need the bank holidays, so the sets are cached (in Redis in
+production, shared by every process) under a version number that any change to a bank holiday,
+closure day or calendar bumps (`calendars.signals`, and `services.load_bank_holidays`).
+"""
 
 from collections.abc import Iterable
 from datetime import date
+
+from django.core.cache import cache
 
 from .models import BankHoliday, ClosureDay, WorkingDayCalendar
 
 DEFAULT_CALENDAR_SLUG = "england"
 
 
+VERSION_KEY = "calendars:version"
+CACHE_SECONDS = 6 * 3600
+
+
+def _version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY) or 1
+    return version
+
+
+def invalidate() -> None:
+    """Forget every cached calendar and holiday set (called whenever they change)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:
+        cache.add(VERSION_KEY, 2, timeout=None)
+
+
 def default_calendar() -> WorkingDayCalendar:
     """The England and Wales bank-holiday calendar, the default for complaints (DOMAIN.md 4.1)."""
-    return WorkingDayCalendar.objects.get(slug=DEFAULT_CALENDAR_SLUG)
+    key = f"calendars:{_version()}:default"
+    calendar = cache.get(key)
+    if calendar is None:
+        calendar = WorkingDayCalendar.objects.get(slug=DEFAULT_CALENDAR_SLUG)
+        cache.set(key, calendar, CACHE_SECONDS)
+    return calendar
 
 
 def non_working_days(*, calendar: WorkingDayCalendar, start: date, end: date) -> frozenset[date]:
@@ -19,9 +51,9 @@ def non_working_days(*, calendar: WorkingDayCalendar, start: date, end: date) ->
     Weekends are not included: `calendars.rules` handles them.
     """
     days = set(
-        BankHoliday.objects.filter(
-            division__in=calendar.division_values(), date__range=(start, end)
-        ).values_list("date", flat=True)
+        BankHoliday.objects.filter(division__in=calendar.division_values(), date__range=(start, end)).values_list(
+            "date", flat=True
+        )
     )
     if calendar.counts_closure_days:
         days.update(ClosureDay.objects.filter(date__range=(start, end)).values_list("date", flat=True))
@@ -33,9 +65,12 @@ def non_working_days_around(*, calendar: WorkingDayCalendar, day: date, years: i
 
     Enough for any deadline counted from day: the longest period is 6 months or 65 working days.
     """
-    return non_working_days(
-        calendar=calendar, start=date(day.year - 1, 1, 1), end=date(day.year + years, 12, 31)
-    )
+    key = f"calendars:{_version()}:{calendar.pk}:{day.year}:{years}"
+    days = cache.get(key)
+    if days is None:
+        days = non_working_days(calendar=calendar, start=date(day.year - 1, 1, 1), end=date(day.year + years, 12, 31))
+        cache.set(key, days, CACHE_SECONDS)
+    return days
 
 
 def years_without_bank_holidays(*, calendar: WorkingDayCalendar, years: Iterable[int]) -> list[int]:
@@ -53,8 +88,4 @@ def years_without_bank_holidays(*, calendar: WorkingDayCalendar, years: Iterable
         .values_list("division", "date__year")
         .distinct()
     )
-    return [
-        year
-        for year in years
-        if any((division, year) not in loaded for division in calendar.division_values())
-    ]
+    return [year for year in years if any((division, year) not in loaded for division in calendar.division_values())]

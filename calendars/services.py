@@ -7,6 +7,8 @@ import holidays
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from calendars.selectors import invalidate
+
 from .models import BankHoliday, Division
 
 FIRST_YEAR = 2015
@@ -43,9 +45,7 @@ def load_bank_holidays(*, years: Iterable[int] | None = None, today: date | None
     if not years:
         return 0
     existing = set(
-        BankHoliday.objects.filter(date__year__gte=years[0], date__year__lte=years[-1]).values_list(
-            "division", "date"
-        )
+        BankHoliday.objects.filter(date__year__gte=years[0], date__year__lte=years[-1]).values_list("division", "date")
     )
     added = 0
     for year in years:
@@ -60,4 +60,6 @@ def load_bank_holidays(*, years: Iterable[int] | None = None, today: date | None
             new_rows, BankHoliday, default_change_reason=f"Loaded from holidays {holidays.__version__}"
         )
         added += len(new_rows)
+    if added:
+        invalidate()
     return added

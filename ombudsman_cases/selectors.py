@@ -21,6 +21,8 @@ CASE_ACCESS = AccessPath(
     restricted="is_restricted",
     named_users="named_users",
     assigned=("link_officer", "recommendations__owner"),
+    # A recommendation filed under another service area brings its case into that area's view.
+    other_service_areas=("recommendations__service_area",),
 )
 OVERDUE_WINDOW_DAYS = 30
 
@@ -80,7 +82,7 @@ def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
     )
     for rec in recommendations:
         rec.due_info = _due(rec.due_on, today, non_working) if not rec.evidence_sent_on else None
-    reports = list(case.reports.prefetch_related("committees").order_by("received_on", "id"))
+    reports = list(case.reports.select_related("rule").prefetch_related("committees").order_by("received_on", "id"))
     for report in reports:
         report.notice_info = (
             _due(report.notice_due, today, non_working)

@@ -480,7 +480,7 @@ def overdue(request):
         groups=selectors.group_overdue(context["rows"]),
         overdue_count=sum(1 for r in context["rows"] if r.due_on < today),
         compliance=selectors.compliance_panel(user=request.user, today=today),
-        complaints=complaint_selectors.manager_overview(user=request.user, today=today),
+        complaints=complaint_selectors.complaint_due_counts(user=request.user, today=today),
     )
     return render(request, "ombudsman_cases/overdue.html", context)
 

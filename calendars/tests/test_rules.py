@@ -209,9 +209,7 @@ def test_calendar_months_give_the_corresponding_date_or_the_last_day_of_a_shorte
         (date(2022, 12, 1), 3, date(2023, 2, 28)),
     ],
 )
-def test_a_period_of_months_beginning_with_a_day_ends_the_day_before_the_corresponding_date(
-    start, n, expected
-):
+def test_a_period_of_months_beginning_with_a_day_ends_the_day_before_the_corresponding_date(start, n, expected):
     assert rules.end_of_months_beginning_with(start, n) == expected
 
 

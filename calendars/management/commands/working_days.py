@@ -11,9 +11,7 @@ def parse_date(value: str) -> date:
     try:
         return datetime.strptime(value, "%Y-%m-%d").date()
     except ValueError:
-        raise CommandError(
-            f"Not a date: {value!r} (use YYYY-MM-DD, e.g. 2023-01-09).", returncode=2
-        ) from None
+        raise CommandError(f"Not a date: {value!r} (use YYYY-MM-DD, e.g. 2023-01-09).", returncode=2) from None
 
 
 class Command(BaseCommand):
@@ -32,9 +30,7 @@ class Command(BaseCommand):
         mode.add_argument(
             "--months-beginning-with", type=int, metavar="N", help="Last day of N months beginning with DATE."
         )
-        mode.add_argument(
-            "--between", metavar="DATE", help="Working days after DATE up to and including this."
-        )
+        mode.add_argument("--between", metavar="DATE", help="Working days after DATE up to and including this.")
         parser.add_argument("--calendar", default=DEFAULT_CALENDAR_SLUG, metavar="SLUG")
 
     def handle(self, *args, **options):
@@ -43,9 +39,7 @@ class Command(BaseCommand):
             calendar = WorkingDayCalendar.objects.get(slug=options["calendar"])
         except WorkingDayCalendar.DoesNotExist:
             known = ", ".join(WorkingDayCalendar.objects.values_list("slug", flat=True))
-            raise CommandError(
-                f"No calendar {options['calendar']!r} (known: {known}).", returncode=2
-            ) from None
+            raise CommandError(f"No calendar {options['calendar']!r} (known: {known}).", returncode=2) from None
         try:
             if options["months"] is not None:
                 result = rules.add_calendar_months(start, options["months"])
@@ -64,9 +58,7 @@ class Command(BaseCommand):
 
     def add(self, calendar: WorkingDayCalendar, start: date, n: int) -> date:
         # n working days never span more than 2n calendar days plus a year of holidays.
-        holidays = non_working_days(
-            calendar=calendar, start=start, end=rules.add_calendar_days(start, 2 * n + 366)
-        )
+        holidays = non_working_days(calendar=calendar, start=start, end=rules.add_calendar_days(start, 2 * n + 366))
         result = rules.add_working_days(start, n, holidays)
         self.require_bank_holidays(calendar, start, result)
         return result
