@@ -8,6 +8,9 @@ admin.site.site_title = "Complaints admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("ping", views.ping, name="ping"),
+    path("accounts/ping", views.signed_in_ping, name="signed_in_ping"),
     path("accounts/", include("accounts.urls")),
     path("complaints/", include("complaints.urls")),
     path("ombudsman/", include("ombudsman_cases.urls")),

@@ -211,3 +211,13 @@ class Reminder(models.Model):
             )
         ]
         indexes = [models.Index(fields=["digest", "recipient_key"], name="reminder_digest_recipient")]
+
+
+class TaskRun(models.Model):
+    """When a scheduled task last finished successfully (for /healthz and monitoring)."""
+
+    name = models.CharField(max_length=100, unique=True)
+    last_success_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} at {self.last_success_at:%d %b %Y %H:%M}"

@@ -30,6 +30,7 @@ from reminders.models import (
     Obligation,
     Reminder,
     ReminderPolicy,
+    TaskRun,
 )
 
 log = logging.getLogger(__name__)
@@ -41,6 +42,11 @@ def stale_claim() -> dt.timedelta:
 
 
 SWEEP_BATCH = 2000
+
+
+def record_task_run(*, name: str) -> None:
+    """Note that a scheduled task finished, for /healthz ("is beat running?")."""
+    TaskRun.objects.update_or_create(name=name, defaults={"last_success_at": timezone.now()})
 
 
 def obligation_sync(

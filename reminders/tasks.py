@@ -23,6 +23,7 @@ def reminders_sweep_task(today: str | None = None, send_now: bool = False):
     result = services.run(today=day, send_now=send_now)
     for digest_id in result["digests"]:
         send_digest_task.delay(digest_id)
+    services.record_task_run(name="reminders_sweep")
     log.info("Sweep: %s reminders recorded, %s digests queued", result["recorded"], len(result["digests"]))
     return {"recorded": result["recorded"], "digests": len(result["digests"])}
 
