@@ -121,8 +121,6 @@ NAVIGATION = {
         ("Complaints", "complaints:list"),
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("Overdue and due soon", "ombudsman_cases:overdue"),
-        ("Stage rules", "complaints:procedures"),
-        ("Reminder log", "reminders:log"),
     ],
 }
 

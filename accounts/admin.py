@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts.models import ServiceArea, Team, User
+from accounts.models import AccessLog, ServiceArea, Team, User
 
 
 class TeamInline(admin.TabularInline):
@@ -32,4 +32,23 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Staff who leave are switched off (is_active), so their history stays attributable.
+        return False
+
+
+@admin.register(AccessLog)
+class AccessLogAdmin(admin.ModelAdmin):
+    """Who opened which restricted record: search by reference to see one case's log. Read-only."""
+
+    list_display = ["at", "reference", "record_type", "user"]
+    list_filter = ["record_type"]
+    search_fields = ["reference", "user__username", "user__last_name"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -87,3 +87,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+
+class AccessLog(models.Model):
+    """Who opened a restricted record, and when. Written on every opening; never edited."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    record_type = models.CharField(max_length=30)
+    record_id = models.PositiveBigIntegerField()
+    reference = models.CharField(max_length=30)
+    path = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["record_type", "record_id", "-at"], name="accesslog_record_at")]
+
+    def __str__(self) -> str:
+        return f"{self.user} opened {self.reference} at {self.at:%d %b %Y %H:%M}"

@@ -587,3 +587,30 @@ class ComplaintFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["service_area"].queryset = service_areas
         self.fields["handler"].queryset = handlers
+
+
+class LegalHoldForm(forms.Form):
+    hold = forms.TypedChoiceField(
+        choices=[("yes", "Place a legal hold: keep everything, whatever its age"), ("no", "Lift the legal hold")],
+        coerce=lambda v: v == "yes",
+        widget=forms.RadioSelect,
+        label="Legal hold",
+        error_messages={"required": "Select whether to place or lift the legal hold"},
+    )
+    reason = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 3}),
+        label="Reason",
+        error_messages={"required": "Enter why the legal hold is placed or lifted"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper(Field.radios("hold"), Field.textarea("reason"), submit="Save")
+
+
+class SubjectAccessForm(forms.Form):
+    q = forms.CharField(
+        max_length=200,
+        label="Name or email address of the person",
+        error_messages={"required": "Enter the person's name or email address"},
+    )

@@ -265,6 +265,10 @@ class Complaint(models.Model):
     next_due_date = models.DateField(null=True, blank=True)
     next_due_label = models.CharField(max_length=60, blank=True)
     closed_on = models.DateField(null=True, blank=True)
+    legal_hold = models.BooleanField(
+        default=False, help_text="Kept in full whatever its age (e.g. litigation); the retention job skips it."
+    )
+    anonymised_on = models.DateField(null=True, blank=True, help_text="Personal details removed under the retention policy.")
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.access import AccessPath, visible_q
+from accounts.services import record_access
 from calendars.rules import add_working_days
 from calendars.selectors import default_calendar, non_working_days_around
 from complaints.deadlines import days_left
@@ -61,15 +62,20 @@ def visible_complaints(user) -> QuerySet[Complaint]:
 
 
 def complaint_for(user, pk: int) -> Complaint:
-    """The complaint page's lookup: another service area's complaint answers 404."""
+    """The complaint page's lookup: another service area's complaint answers 404.
+
+    Every opening of a restricted complaint is logged (who, when, which) here, so no page that
+    shows one can forget to."""
     try:
-        return (
+        complaint = (
             visible_complaints(user)
             .select_related("procedure__calendar", "service_area", "category", "handler", "created_by")
             .get(pk=pk)
         )
     except Complaint.DoesNotExist as exc:
         raise Http404("No complaint found") from exc
+    record_access(user=user, record=complaint, record_type="complaint")
+    return complaint
 
 
 @dataclass
@@ -293,4 +299,24 @@ def handler_choices(*, complaint: Complaint):
         .filter(groups__name__in=["Caseworker", "Manager", "Complaints admin"])
         .distinct()
         .order_by("first_name", "last_name")
+    )
+
+
+def subject_access_matches(*, q: str) -> QuerySet[Complaint]:
+    """Every complaint naming a person as complainant, person affected or representative.
+
+    For a subject access request: unscoped by service area (complaints admins only), and every
+    restricted complaint shown is logged as opened."""
+    q = q.strip()
+    if len(q) < 3:
+        return Complaint.objects.none()
+    return (
+        Complaint.objects.filter(
+            Q(complainant_name__icontains=q)
+            | Q(complainant_email__iexact=q)
+            | Q(affected_person_name__icontains=q)
+            | Q(representative_name__icontains=q)
+        )
+        .select_related("procedure", "service_area", "category", "handler")
+        .order_by("received_on", "id")
     )

@@ -984,3 +984,25 @@ def today() -> dt.date:
 def guard(condition: bool, message: str = "You do not have permission to do that") -> None:
     if not condition:
         raise PermissionDenied(message)
+
+
+@transaction.atomic
+def complaint_set_legal_hold(*, by, complaint: Complaint, hold: bool, reason: str) -> Complaint:
+    """Place or lift a legal hold: a held complaint is never anonymised by the retention job."""
+    if not is_manager(by):
+        raise PermissionDenied("Only a manager or a complaints admin can change a legal hold")
+    if not reason.strip():
+        raise ValidationError({"reason": "Enter why the legal hold is placed or lifted"})
+    complaint = Complaint.objects.select_for_update().get(pk=complaint.pk)
+    if complaint.legal_hold == hold:
+        return complaint
+    complaint.legal_hold = hold
+    complaint.save(update_fields=["legal_hold", "updated_at"])
+    _record(
+        complaint,
+        by=by,
+        kind="legal_hold",
+        summary=("Legal hold placed: " if hold else "Legal hold lifted: ") + reason.strip(),
+        changes={"legal_hold": (not hold, hold)},
+    )
+    return complaint

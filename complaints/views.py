@@ -14,6 +14,7 @@ from django.views import View
 
 from accounts.access import is_complaints_admin, is_manager, role_of
 from accounts.models import ServiceArea, User
+from accounts.services import record_access
 from complaints import forms, selectors, services, workflow
 from complaints.models import Action, ComplaintStatus, Document
 
@@ -115,6 +116,7 @@ def complaint_detail(request, pk):
         today=today,
         actions_now=available_actions(request.user, complaint, stage),
         can_complete_actions=complaint.status != ComplaintStatus.WITHDRAWN,
+        can_hold=is_manager(request.user),
     )
     return render(request, "complaints/complaint_detail.html", context)
 
@@ -441,3 +443,59 @@ def procedures(request):
     return render(
         request, "complaints/procedures.html", {"procedures": selectors.procedure_rules(today=today), "today": today}
     )
+
+
+class LegalHoldView(LoginRequiredMixin, View):
+    template_name = "complaints/legal_hold.html"
+
+    def setup_page(self, request, pk):
+        if not is_manager(request.user):
+            raise PermissionDenied("Only a manager or a complaints admin can change a legal hold")
+        self.complaint = selectors.complaint_for(request.user, pk)
+
+    def get(self, request, pk):
+        self.setup_page(request, pk)
+        form = forms.LegalHoldForm(initial={"hold": "no" if self.complaint.legal_hold else "yes"})
+        return render(request, self.template_name, {"complaint": self.complaint, "form": form})
+
+    def post(self, request, pk):
+        self.setup_page(request, pk)
+        form = forms.LegalHoldForm(request.POST)
+        if form.is_valid():
+            try:
+                services.complaint_set_legal_hold(
+                    by=request.user,
+                    complaint=self.complaint,
+                    hold=form.cleaned_data["hold"],
+                    reason=form.cleaned_data["reason"],
+                )
+            except ValidationError as error:
+                put_errors(form, error)
+            else:
+                messages.success(request, "Legal hold saved.")
+                return redirect("complaints:detail", pk=self.complaint.pk)
+        return render(request, self.template_name, {"complaint": self.complaint, "form": form})
+
+
+@login_required
+def subject_access(request):
+    """Find everything held about one person, for a subject access request (complaints admins)."""
+    if not is_complaints_admin(request.user):
+        raise PermissionDenied
+    form = forms.SubjectAccessForm(request.GET or None)
+    matches = []
+    if form.is_bound and form.is_valid():
+        matches = list(selectors.subject_access_matches(q=form.cleaned_data["q"]))
+        for complaint in matches:
+            record_access(user=request.user, record=complaint, record_type="complaint")
+        if request.GET.get("download") and matches:
+            today = selectors.today()
+            records = [{"complaint": c, **selectors.complaint_page(complaint=c, today=today)} for c in matches]
+            response = render(
+                request,
+                "complaints/subject_access_export.html",
+                {"records": records, "q": form.cleaned_data["q"], "today": today},
+            )
+            response["Content-Disposition"] = f'attachment; filename="subject-access-{today.isoformat()}.html"'
+            return response
+    return render(request, "complaints/subject_access.html", {"form": form, "matches": matches})

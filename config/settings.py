@@ -169,6 +169,9 @@ UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024))
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 
+# Closed complaints and cases are anonymised this many years after closing (unless on legal hold).
+RETENTION_YEARS = int(os.environ.get("RETENTION_YEARS", "6"))
+
 # Email: SMTP in production; files under var/mail/ for make run.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(VAR_DIR / "mail"))
@@ -208,6 +211,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=7, minute=0, day_of_week="mon-fri"),
     },
     # Keeps the bank-holiday table filled for this year and the next two (GOV.UK adds one-offs).
+    # Sundays 02:30: anonymise complaints and cases closed more than RETENTION_YEARS ago.
+    "apply-retention": {
+        "task": "complaints.tasks.apply_retention_task",
+        "schedule": crontab(hour=2, minute=30, day_of_week="sun"),
+    },
     "load-bank-holidays": {
         "task": "calendars.tasks.load_bank_holidays_task",
         "schedule": crontab(hour=3, minute=15, day_of_month=1),

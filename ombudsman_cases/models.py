@@ -80,6 +80,8 @@ class OmbudsmanCase(models.Model):
     outcome = models.CharField(max_length=50, choices=Outcome.choices, blank=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.ASSESSMENT)
     closed_on = models.DateField(null=True, blank=True)
+    legal_hold = models.BooleanField(default=False, help_text="Kept in full whatever its age; the retention job skips it.")
+    anonymised_on = models.DateField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")

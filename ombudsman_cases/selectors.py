@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet, Sum
 from django.http import Http404
 
 from accounts.access import AccessPath, visible_q
+from accounts.services import record_access
 from calendars.rules import add_calendar_days
 from complaints.deadlines import days_left
 from complaints.selectors import DueInfo, non_working_for_today, readable_change, visible_complaints
@@ -32,11 +33,13 @@ def visible_cases(user) -> QuerySet[OmbudsmanCase]:
 
 
 def case_for(user, pk: int) -> OmbudsmanCase:
-    """The case page's lookup: a case in another service area answers 404."""
+    """The case page's lookup: a case in another service area answers 404; restricted openings are logged."""
     try:
-        return visible_cases(user).select_related("service_area", "category", "link_officer").get(pk=pk)
+        case = visible_cases(user).select_related("service_area", "category", "link_officer").get(pk=pk)
     except OmbudsmanCase.DoesNotExist as exc:
         raise Http404("No case found") from exc
+    record_access(user=user, record=case, record_type="ombudsman_case")
+    return case
 
 
 def recommendation_for(user, case_pk: int, pk: int) -> Recommendation:

@@ -337,8 +337,10 @@ def test_two_workers_on_the_same_sweep_send_each_digest_once(workers, make_user)
         workers.sweep()
         workers.sweep()
         wait_for(
-            lambda: Digest.objects.filter(day=TODAY).count() == 30
-            and not Reminder.objects.filter(digest__isnull=True).exists(),
+            lambda: (
+                Digest.objects.filter(day=TODAY).count() == 30
+                and not Reminder.objects.filter(digest__isnull=True).exists()
+            ),
             60,
             "the sweeps to prepare 30 digests",
             interval=0.05,

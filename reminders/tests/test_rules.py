@@ -53,7 +53,7 @@ NO_OWNER_OVERDUE = policy(remind_owner_when_overdue=False)
 DAILY_OWNER = policy(owner_overdue_every=1)
 MANAGER_AT_3 = policy(manager_after_overdue_days=3)
 
-O, M, E = rules.OWNER, rules.MANAGER, rules.ESCALATION
+OW, MG, ES = rules.OWNER, rules.MANAGER, rules.ESCALATION
 
 
 def milestones(*, due_on, today, policy, done_on=None):
@@ -67,54 +67,90 @@ DEFAULT_LADDER = [
     # (today, expected milestones) for the default policy, due Mon 30 Nov 2026
     (date(2026, 11, 13), []),
     (date(2026, 11, 15), []),
-    (date(2026, 11, 16), [(O, "lead-10", date(2026, 11, 16))]),
-    (date(2026, 11, 20), [(O, "lead-10", date(2026, 11, 16))]),
-    (date(2026, 11, 22), [(O, "lead-10", date(2026, 11, 16))]),
-    (date(2026, 11, 23), [(O, "lead-5", date(2026, 11, 23))]),
-    (date(2026, 11, 26), [(O, "lead-5", date(2026, 11, 23))]),
-    (date(2026, 11, 27), [(O, "lead-1", date(2026, 11, 27))]),
-    (date(2026, 11, 29), [(O, "lead-1", date(2026, 11, 27))]),
-    (date(2026, 11, 30), [(O, "due", date(2026, 11, 30))]),
-    (date(2026, 12, 1), [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1))]),
-    (date(2026, 12, 4), [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1))]),
-    (date(2026, 12, 6), [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1))]),
+    (date(2026, 11, 16), [(OW, "lead-10", date(2026, 11, 16))]),
+    (date(2026, 11, 20), [(OW, "lead-10", date(2026, 11, 16))]),
+    (date(2026, 11, 22), [(OW, "lead-10", date(2026, 11, 16))]),
+    (date(2026, 11, 23), [(OW, "lead-5", date(2026, 11, 23))]),
+    (date(2026, 11, 26), [(OW, "lead-5", date(2026, 11, 23))]),
+    (date(2026, 11, 27), [(OW, "lead-1", date(2026, 11, 27))]),
+    (date(2026, 11, 29), [(OW, "lead-1", date(2026, 11, 27))]),
+    (date(2026, 11, 30), [(OW, "due", date(2026, 11, 30))]),
+    (date(2026, 12, 1), [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 1))]),
+    (date(2026, 12, 4), [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 1))]),
+    (date(2026, 12, 6), [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 1))]),
     (
         date(2026, 12, 7),
-        [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-1", date(2026, 12, 1)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     (
         date(2026, 12, 8),
-        [(O, "overdue-2", date(2026, 12, 8)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-2", date(2026, 12, 8)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     (
         date(2026, 12, 14),
-        [(O, "overdue-2", date(2026, 12, 8)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-2", date(2026, 12, 8)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     (
         date(2026, 12, 15),
-        [(O, "overdue-3", date(2026, 12, 15)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-3", date(2026, 12, 15)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     # Over Christmas: the 25th, the Saturday Boxing Day and its Monday substitute do not count.
     (
         date(2026, 12, 28),
-        [(O, "overdue-4", date(2026, 12, 22)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-4", date(2026, 12, 22)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     (
         date(2026, 12, 30),
-        [(O, "overdue-4", date(2026, 12, 22)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-4", date(2026, 12, 22)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     (
         date(2026, 12, 31),
-        [(O, "overdue-5", date(2026, 12, 31)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-5", date(2026, 12, 31)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     (
         date(2027, 1, 1),
-        [(O, "overdue-5", date(2026, 12, 31)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-5", date(2026, 12, 31)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
     # Catch-up two months late: only the latest of each ladder (overdue-9), not overdue-1..9.
     (
         date(2027, 2, 1),
-        [(O, "overdue-9", date(2027, 1, 29)), (M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [
+            (OW, "overdue-9", date(2027, 1, 29)),
+            (MG, "manager", date(2026, 12, 1)),
+            (ES, "escalation", date(2026, 12, 7)),
+        ],
     ),
 ]
 
@@ -127,21 +163,33 @@ def test_default_policy_ladder_for_an_item_due_on_monday_30_november_2026(today,
 WEEKENDS = [
     # due on a Saturday or Sunday: the "due" milestone is on the Friday, overdue from the Monday
     (date(2026, 11, 28), date(2026, 11, 12), []),
-    (date(2026, 11, 28), date(2026, 11, 13), [(O, "lead-10", date(2026, 11, 13))]),
-    (date(2026, 11, 28), date(2026, 11, 20), [(O, "lead-5", date(2026, 11, 20))]),
-    (date(2026, 11, 28), date(2026, 11, 26), [(O, "lead-1", date(2026, 11, 26))]),
-    (date(2026, 11, 28), date(2026, 11, 27), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 28), date(2026, 11, 28), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 28), date(2026, 11, 29), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 28), date(2026, 11, 30), [(O, "overdue-1", date(2026, 11, 30)), (M, "manager", date(2026, 11, 30))]),
-    (date(2026, 11, 29), date(2026, 11, 26), [(O, "lead-1", date(2026, 11, 26))]),
-    (date(2026, 11, 29), date(2026, 11, 27), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 29), date(2026, 11, 29), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 29), date(2026, 11, 30), [(O, "overdue-1", date(2026, 11, 30)), (M, "manager", date(2026, 11, 30))]),
+    (date(2026, 11, 28), date(2026, 11, 13), [(OW, "lead-10", date(2026, 11, 13))]),
+    (date(2026, 11, 28), date(2026, 11, 20), [(OW, "lead-5", date(2026, 11, 20))]),
+    (date(2026, 11, 28), date(2026, 11, 26), [(OW, "lead-1", date(2026, 11, 26))]),
+    (date(2026, 11, 28), date(2026, 11, 27), [(OW, "due", date(2026, 11, 27))]),
+    (date(2026, 11, 28), date(2026, 11, 28), [(OW, "due", date(2026, 11, 27))]),
+    (date(2026, 11, 28), date(2026, 11, 29), [(OW, "due", date(2026, 11, 27))]),
+    (
+        date(2026, 11, 28),
+        date(2026, 11, 30),
+        [(OW, "overdue-1", date(2026, 11, 30)), (MG, "manager", date(2026, 11, 30))],
+    ),
+    (date(2026, 11, 29), date(2026, 11, 26), [(OW, "lead-1", date(2026, 11, 26))]),
+    (date(2026, 11, 29), date(2026, 11, 27), [(OW, "due", date(2026, 11, 27))]),
+    (date(2026, 11, 29), date(2026, 11, 29), [(OW, "due", date(2026, 11, 27))]),
+    (
+        date(2026, 11, 29),
+        date(2026, 11, 30),
+        [(OW, "overdue-1", date(2026, 11, 30)), (MG, "manager", date(2026, 11, 30))],
+    ),
     # due on a Friday, looked at over the weekend after: still "due", not yet overdue
-    (date(2026, 11, 27), date(2026, 11, 28), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 27), date(2026, 11, 29), [(O, "due", date(2026, 11, 27))]),
-    (date(2026, 11, 27), date(2026, 11, 30), [(O, "overdue-1", date(2026, 11, 30)), (M, "manager", date(2026, 11, 30))]),
+    (date(2026, 11, 27), date(2026, 11, 28), [(OW, "due", date(2026, 11, 27))]),
+    (date(2026, 11, 27), date(2026, 11, 29), [(OW, "due", date(2026, 11, 27))]),
+    (
+        date(2026, 11, 27),
+        date(2026, 11, 30),
+        [(OW, "overdue-1", date(2026, 11, 30)), (MG, "manager", date(2026, 11, 30))],
+    ),
 ]
 
 
@@ -152,39 +200,55 @@ def test_a_deadline_on_a_weekend_is_reminded_on_the_friday_before(due_on, today,
 
 BANK_HOLIDAYS = [
     # Christmas 2026: Fri 25 Dec, Sat 26 Dec, and the Boxing Day substitute Mon 28 Dec
-    (date(2026, 12, 25), date(2026, 12, 23), [(O, "lead-1", date(2026, 12, 23))]),
-    (date(2026, 12, 25), date(2026, 12, 24), [(O, "due", date(2026, 12, 24))]),
-    (date(2026, 12, 25), date(2026, 12, 28), [(O, "due", date(2026, 12, 24))]),
-    (date(2026, 12, 25), date(2026, 12, 29), [(O, "overdue-1", date(2026, 12, 29)), (M, "manager", date(2026, 12, 29))]),
+    (date(2026, 12, 25), date(2026, 12, 23), [(OW, "lead-1", date(2026, 12, 23))]),
+    (date(2026, 12, 25), date(2026, 12, 24), [(OW, "due", date(2026, 12, 24))]),
+    (date(2026, 12, 25), date(2026, 12, 28), [(OW, "due", date(2026, 12, 24))]),
+    (
+        date(2026, 12, 25),
+        date(2026, 12, 29),
+        [(OW, "overdue-1", date(2026, 12, 29)), (MG, "manager", date(2026, 12, 29))],
+    ),
     (
         date(2026, 12, 25),
         date(2027, 1, 5),
-        [(O, "overdue-1", date(2026, 12, 29)), (M, "manager", date(2026, 12, 29)), (E, "escalation", date(2027, 1, 5))],
+        [
+            (OW, "overdue-1", date(2026, 12, 29)),
+            (MG, "manager", date(2026, 12, 29)),
+            (ES, "escalation", date(2027, 1, 5)),
+        ],
     ),
-    (date(2026, 12, 28), date(2026, 12, 10), [(O, "lead-10", date(2026, 12, 10))]),
-    (date(2026, 12, 28), date(2026, 12, 17), [(O, "lead-5", date(2026, 12, 17))]),
-    (date(2026, 12, 28), date(2026, 12, 23), [(O, "lead-1", date(2026, 12, 23))]),
-    (date(2026, 12, 28), date(2026, 12, 24), [(O, "due", date(2026, 12, 24))]),
-    (date(2026, 12, 28), date(2026, 12, 28), [(O, "due", date(2026, 12, 24))]),
-    (date(2026, 12, 28), date(2026, 12, 29), [(O, "overdue-1", date(2026, 12, 29)), (M, "manager", date(2026, 12, 29))]),
-    (date(2026, 12, 29), date(2026, 12, 24), [(O, "lead-1", date(2026, 12, 24))]),
-    (date(2026, 12, 29), date(2026, 12, 28), [(O, "lead-1", date(2026, 12, 24))]),
-    (date(2026, 12, 29), date(2026, 12, 29), [(O, "due", date(2026, 12, 29))]),
-    (date(2026, 12, 29), date(2026, 12, 30), [(O, "overdue-1", date(2026, 12, 30)), (M, "manager", date(2026, 12, 30))]),
+    (date(2026, 12, 28), date(2026, 12, 10), [(OW, "lead-10", date(2026, 12, 10))]),
+    (date(2026, 12, 28), date(2026, 12, 17), [(OW, "lead-5", date(2026, 12, 17))]),
+    (date(2026, 12, 28), date(2026, 12, 23), [(OW, "lead-1", date(2026, 12, 23))]),
+    (date(2026, 12, 28), date(2026, 12, 24), [(OW, "due", date(2026, 12, 24))]),
+    (date(2026, 12, 28), date(2026, 12, 28), [(OW, "due", date(2026, 12, 24))]),
+    (
+        date(2026, 12, 28),
+        date(2026, 12, 29),
+        [(OW, "overdue-1", date(2026, 12, 29)), (MG, "manager", date(2026, 12, 29))],
+    ),
+    (date(2026, 12, 29), date(2026, 12, 24), [(OW, "lead-1", date(2026, 12, 24))]),
+    (date(2026, 12, 29), date(2026, 12, 28), [(OW, "lead-1", date(2026, 12, 24))]),
+    (date(2026, 12, 29), date(2026, 12, 29), [(OW, "due", date(2026, 12, 29))]),
+    (
+        date(2026, 12, 29),
+        date(2026, 12, 30),
+        [(OW, "overdue-1", date(2026, 12, 30)), (MG, "manager", date(2026, 12, 30))],
+    ),
     # New Year's Day 2027 (Fri 1 Jan)
-    (date(2027, 1, 4), date(2026, 12, 31), [(O, "lead-1", date(2026, 12, 31))]),
+    (date(2027, 1, 4), date(2026, 12, 31), [(OW, "lead-1", date(2026, 12, 31))]),
     # Easter 2026: Good Friday 3 Apr, Easter Monday 6 Apr
-    (date(2026, 4, 7), date(2026, 3, 20), [(O, "lead-10", date(2026, 3, 20))]),
-    (date(2026, 4, 7), date(2026, 3, 27), [(O, "lead-5", date(2026, 3, 27))]),
-    (date(2026, 4, 7), date(2026, 4, 2), [(O, "lead-1", date(2026, 4, 2))]),
-    (date(2026, 4, 7), date(2026, 4, 6), [(O, "lead-1", date(2026, 4, 2))]),
-    (date(2026, 4, 7), date(2026, 4, 7), [(O, "due", date(2026, 4, 7))]),
-    (date(2026, 4, 3), date(2026, 4, 2), [(O, "due", date(2026, 4, 2))]),
-    (date(2026, 4, 6), date(2026, 4, 6), [(O, "due", date(2026, 4, 2))]),
-    (date(2026, 4, 6), date(2026, 4, 7), [(O, "overdue-1", date(2026, 4, 7)), (M, "manager", date(2026, 4, 7))]),
-    (date(2026, 4, 2), date(2026, 4, 3), [(O, "due", date(2026, 4, 2))]),
-    (date(2026, 4, 2), date(2026, 4, 6), [(O, "due", date(2026, 4, 2))]),
-    (date(2026, 4, 2), date(2026, 4, 7), [(O, "overdue-1", date(2026, 4, 7)), (M, "manager", date(2026, 4, 7))]),
+    (date(2026, 4, 7), date(2026, 3, 20), [(OW, "lead-10", date(2026, 3, 20))]),
+    (date(2026, 4, 7), date(2026, 3, 27), [(OW, "lead-5", date(2026, 3, 27))]),
+    (date(2026, 4, 7), date(2026, 4, 2), [(OW, "lead-1", date(2026, 4, 2))]),
+    (date(2026, 4, 7), date(2026, 4, 6), [(OW, "lead-1", date(2026, 4, 2))]),
+    (date(2026, 4, 7), date(2026, 4, 7), [(OW, "due", date(2026, 4, 7))]),
+    (date(2026, 4, 3), date(2026, 4, 2), [(OW, "due", date(2026, 4, 2))]),
+    (date(2026, 4, 6), date(2026, 4, 6), [(OW, "due", date(2026, 4, 2))]),
+    (date(2026, 4, 6), date(2026, 4, 7), [(OW, "overdue-1", date(2026, 4, 7)), (MG, "manager", date(2026, 4, 7))]),
+    (date(2026, 4, 2), date(2026, 4, 3), [(OW, "due", date(2026, 4, 2))]),
+    (date(2026, 4, 2), date(2026, 4, 6), [(OW, "due", date(2026, 4, 2))]),
+    (date(2026, 4, 2), date(2026, 4, 7), [(OW, "overdue-1", date(2026, 4, 7)), (MG, "manager", date(2026, 4, 7))]),
 ]
 
 
@@ -200,42 +264,67 @@ VARIATIONS = [
     ("no leads", NO_LEADS, date(2026, 11, 16), []),
     ("no leads", NO_LEADS, date(2026, 11, 27), []),
     ("no leads", NO_LEADS, date(2026, 11, 30), []),
-    ("no leads", NO_LEADS, date(2026, 12, 1), [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1))]),
-    ("manager off", NO_MANAGER, date(2026, 12, 1), [(O, "overdue-1", date(2026, 12, 1))]),
+    (
+        "no leads",
+        NO_LEADS,
+        date(2026, 12, 1),
+        [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 1))],
+    ),
+    ("manager off", NO_MANAGER, date(2026, 12, 1), [(OW, "overdue-1", date(2026, 12, 1))]),
     (
         "manager off",
         NO_MANAGER,
         date(2026, 12, 7),
-        [(O, "overdue-1", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [(OW, "overdue-1", date(2026, 12, 1)), (ES, "escalation", date(2026, 12, 7))],
     ),
-    ("escalation off", NO_ESCALATION, date(2026, 12, 7), [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1))]),
+    (
+        "escalation off",
+        NO_ESCALATION,
+        date(2026, 12, 7),
+        [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 1))],
+    ),
     (
         "escalation off",
         NO_ESCALATION,
         date(2026, 12, 15),
-        [(O, "overdue-3", date(2026, 12, 15)), (M, "manager", date(2026, 12, 1))],
+        [(OW, "overdue-3", date(2026, 12, 15)), (MG, "manager", date(2026, 12, 1))],
     ),
-    ("owner overdue off", NO_OWNER_OVERDUE, date(2026, 11, 30), [(O, "due", date(2026, 11, 30))]),
-    ("owner overdue off", NO_OWNER_OVERDUE, date(2026, 12, 1), [(M, "manager", date(2026, 12, 1))]),
+    ("owner overdue off", NO_OWNER_OVERDUE, date(2026, 11, 30), [(OW, "due", date(2026, 11, 30))]),
+    ("owner overdue off", NO_OWNER_OVERDUE, date(2026, 12, 1), [(MG, "manager", date(2026, 12, 1))]),
     (
         "owner overdue off",
         NO_OWNER_OVERDUE,
         date(2026, 12, 8),
-        [(M, "manager", date(2026, 12, 1)), (E, "escalation", date(2026, 12, 7))],
+        [(MG, "manager", date(2026, 12, 1)), (ES, "escalation", date(2026, 12, 7))],
     ),
-    ("owner daily", DAILY_OWNER, date(2026, 12, 4), [(O, "overdue-4", date(2026, 12, 4)), (M, "manager", date(2026, 12, 1))]),
-    ("owner daily", DAILY_OWNER, date(2026, 12, 5), [(O, "overdue-4", date(2026, 12, 4)), (M, "manager", date(2026, 12, 1))]),
-    ("manager at 3", MANAGER_AT_3, date(2026, 12, 2), [(O, "overdue-1", date(2026, 12, 1))]),
-    ("manager at 3", MANAGER_AT_3, date(2026, 12, 3), [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 3))]),
+    (
+        "owner daily",
+        DAILY_OWNER,
+        date(2026, 12, 4),
+        [(OW, "overdue-4", date(2026, 12, 4)), (MG, "manager", date(2026, 12, 1))],
+    ),
+    (
+        "owner daily",
+        DAILY_OWNER,
+        date(2026, 12, 5),
+        [(OW, "overdue-4", date(2026, 12, 4)), (MG, "manager", date(2026, 12, 1))],
+    ),
+    ("manager at 3", MANAGER_AT_3, date(2026, 12, 2), [(OW, "overdue-1", date(2026, 12, 1))]),
+    (
+        "manager at 3",
+        MANAGER_AT_3,
+        date(2026, 12, 3),
+        [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 3))],
+    ),
     ("acknowledgement 1, 0", ACKNOWLEDGEMENT, date(2026, 11, 16), []),
     ("acknowledgement 1, 0", ACKNOWLEDGEMENT, date(2026, 11, 26), []),
-    ("acknowledgement 1, 0", ACKNOWLEDGEMENT, date(2026, 11, 27), [(O, "lead-1", date(2026, 11, 27))]),
-    ("acknowledgement 1, 0", ACKNOWLEDGEMENT, date(2026, 11, 30), [(O, "due", date(2026, 11, 30))]),
+    ("acknowledgement 1, 0", ACKNOWLEDGEMENT, date(2026, 11, 27), [(OW, "lead-1", date(2026, 11, 27))]),
+    ("acknowledgement 1, 0", ACKNOWLEDGEMENT, date(2026, 11, 30), [(OW, "due", date(2026, 11, 30))]),
     (
         "acknowledgement 1, 0",
         ACKNOWLEDGEMENT,
         date(2026, 12, 1),
-        [(O, "overdue-1", date(2026, 12, 1)), (M, "manager", date(2026, 12, 1))],
+        [(OW, "overdue-1", date(2026, 12, 1)), (MG, "manager", date(2026, 12, 1))],
     ),
 ]
 
@@ -256,11 +345,11 @@ def test_an_acknowledgement_logged_monday_2_march_2026_is_reminded_friday_then_m
         3: [],
         4: [],
         5: [],
-        6: [(O, "lead-1", date(2026, 3, 6))],
-        7: [(O, "lead-1", date(2026, 3, 6))],
-        8: [(O, "lead-1", date(2026, 3, 6))],
-        9: [(O, "due", date(2026, 3, 9))],
-        10: [(O, "overdue-1", date(2026, 3, 10)), (M, "manager", date(2026, 3, 10))],
+        6: [(OW, "lead-1", date(2026, 3, 6))],
+        7: [(OW, "lead-1", date(2026, 3, 6))],
+        8: [(OW, "lead-1", date(2026, 3, 6))],
+        9: [(OW, "due", date(2026, 3, 9))],
+        10: [(OW, "overdue-1", date(2026, 3, 10)), (MG, "manager", date(2026, 3, 10))],
     }
 
 
@@ -281,11 +370,15 @@ def test_a_done_obligation_has_no_milestones(done_on, today):
 
 EXTENDED = [
     # due Mon 30 Nov, extended to Mon 14 Dec 2026: the ladder starts again from the new date
-    (date(2026, 11, 30), date(2026, 11, 30), [(O, "due", date(2026, 11, 30))]),
-    (date(2026, 12, 14), date(2026, 11, 30), [(O, "lead-10", date(2026, 11, 30))]),
-    (date(2026, 12, 14), date(2026, 12, 7), [(O, "lead-5", date(2026, 12, 7))]),
-    (date(2026, 12, 14), date(2026, 12, 14), [(O, "due", date(2026, 12, 14))]),
-    (date(2026, 12, 14), date(2026, 12, 15), [(O, "overdue-1", date(2026, 12, 15)), (M, "manager", date(2026, 12, 15))]),
+    (date(2026, 11, 30), date(2026, 11, 30), [(OW, "due", date(2026, 11, 30))]),
+    (date(2026, 12, 14), date(2026, 11, 30), [(OW, "lead-10", date(2026, 11, 30))]),
+    (date(2026, 12, 14), date(2026, 12, 7), [(OW, "lead-5", date(2026, 12, 7))]),
+    (date(2026, 12, 14), date(2026, 12, 14), [(OW, "due", date(2026, 12, 14))]),
+    (
+        date(2026, 12, 14),
+        date(2026, 12, 15),
+        [(OW, "overdue-1", date(2026, 12, 15)), (MG, "manager", date(2026, 12, 15))],
+    ),
 ]
 
 
@@ -346,6 +439,6 @@ def test_the_sweep_horizon_reaches_every_due_date_with_a_lead_milestone_today():
     horizon = rules.lead_horizon(date(2026, 11, 13), [DEFAULT, ACKNOWLEDGEMENT], ENGLAND)
     assert horizon >= date(2026, 11, 29)
     for due in (date(2026, 11, 27), date(2026, 11, 28), date(2026, 11, 29)):
-        assert milestones(due_on=due, today=date(2026, 11, 13), policy=DEFAULT) == [(O, "lead-10", date(2026, 11, 13))]
+        assert milestones(due_on=due, today=date(2026, 11, 13), policy=DEFAULT) == [(OW, "lead-10", date(2026, 11, 13))]
         assert due <= horizon
     assert milestones(due_on=date(2026, 11, 30), today=date(2026, 11, 13), policy=DEFAULT) == []

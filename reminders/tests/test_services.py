@@ -12,6 +12,7 @@ import datetime as dt
 import email
 import smtplib
 import threading
+from hashlib import sha256
 
 import pytest
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -21,6 +22,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from reminders import services
+from reminders.mail import IdempotentFileBackend
 from reminders.models import (
     Digest,
     DigestStatus,
@@ -49,6 +51,18 @@ class BrokenGatewayBackend(BaseEmailBackend):
 
 
 BROKEN_BACKEND = f"{__name__}.BrokenGatewayBackend"
+
+
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: not an Exception, so send_digest's error handling never sees it."""
+
+
+class KilledAfterGatewayBackend(IdempotentFileBackend):
+    """The gateway takes the message, then the worker dies before the database is told."""
+
+    def send_messages(self, email_messages):
+        super().send_messages(email_messages)
+        raise WorkerKilled
 
 
 def reminders_of(user=None, *, key: str | None = None) -> set[tuple[str, str]]:
@@ -490,6 +504,28 @@ def test_a_mail_error_puts_the_digest_back_to_pending_with_the_error(people, set
     assert services.claim_digest(digest_id=digest_id, now=timezone.now()) is False
 
 
+def test_a_digest_whose_sender_died_after_the_gateway_is_resent_as_the_same_message(people, settings, tmp_path):
+    settings.EMAIL_FILE_PATH = str(tmp_path)
+    settings.EMAIL_BACKEND = f"{__name__}.KilledAfterGatewayBackend"
+    make_obligation(owner=people["owen"], due_on=TODAY)
+    (digest_id,) = sweep_and_prepare(TODAY)
+    claimed = timezone.now()
+    with pytest.raises(WorkerKilled):
+        services.send_digest(digest_id=digest_id, now=claimed)
+    assert Digest.objects.get(pk=digest_id).status == DigestStatus.SENDING
+
+    settings.EMAIL_BACKEND = "reminders.mail.IdempotentFileBackend"
+    assert services.send_digest(digest_id=digest_id, now=claimed + dt.timedelta(seconds=1)) == "skipped"
+    stale = claimed + dt.timedelta(seconds=settings.DIGEST_STALE_CLAIM_SECONDS + 1)
+    assert services.unsent_digest_ids(now=stale) == [digest_id]
+    assert services.send_digest(digest_id=digest_id, now=stale) == "sent"
+
+    message_id = services.message_id_for(Digest.objects.get(pk=digest_id))
+    assert [p.name for p in tmp_path.glob("*.eml")] == [sha256(message_id.encode()).hexdigest()[:32] + ".eml"]
+    assert [line.split()[0] for line in (tmp_path / "sends.log").read_text().splitlines()] == [message_id] * 2
+    assert Digest.objects.get(pk=digest_id).attempts == 2
+
+
 def test_marking_a_sent_digest_failed_changes_nothing(people, mailoutbox):
     make_obligation(owner=people["owen"], due_on=TODAY)
     (digest_id,) = sweep_and_prepare(TODAY)
@@ -665,7 +701,9 @@ def policy_form(policy, **changes) -> dict:
         "kind": policy.kind,
         "lead_days": policy.lead_days,
         "owner_overdue_every": str(policy.owner_overdue_every),
-        "manager_after_overdue_days": "" if policy.manager_after_overdue_days is None else str(policy.manager_after_overdue_days),
+        "manager_after_overdue_days": ""
+        if policy.manager_after_overdue_days is None
+        else str(policy.manager_after_overdue_days),
         "escalate_after_overdue_days": ""
         if policy.escalate_after_overdue_days is None
         else str(policy.escalate_after_overdue_days),
