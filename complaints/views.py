@@ -449,9 +449,9 @@ class LegalHoldView(LoginRequiredMixin, View):
     template_name = "complaints/legal_hold.html"
 
     def setup_page(self, request, pk):
+        self.complaint = selectors.complaint_for(request.user, pk)  # 404 before 403: never confirm a hidden record
         if not is_manager(request.user):
             raise PermissionDenied("Only a manager or a complaints admin can change a legal hold")
-        self.complaint = selectors.complaint_for(request.user, pk)
 
     def get(self, request, pk):
         self.setup_page(request, pk)
