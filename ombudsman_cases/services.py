@@ -97,7 +97,9 @@ def sync_obligations(case: OmbudsmanCase) -> None:
         obligation_sync(
             key=f"recommendation:{rec.pk}",
             kind=ObligationKind.RECOMMENDATION,
-            title=f"{case.reference}: {rec.get_kind_display()}: {rec.wording[:150]}",
+            # A restricted case's wording stays on its page, out of lists and emails.
+            title=f"{case.reference}: {rec.get_kind_display()}"
+            + ("" if case.is_restricted else f": {rec.wording[:150]}"),
             url=reverse("ombudsman_cases:recommendation", args=[case.pk, rec.pk]),
             due_on=rec.due_on,
             done_on=rec.evidence_sent_on,

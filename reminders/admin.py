@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import ValidationError
 from simple_history.admin import SimpleHistoryAdmin
 
 from reminders.models import Digest, ReminderPolicy, parse_lead_days
@@ -19,7 +20,10 @@ class ReminderPolicyForm(forms.ModelForm):
         ]
 
     def clean_lead_days(self):
-        values = parse_lead_days(self.cleaned_data["lead_days"])
+        try:
+            values = parse_lead_days(self.cleaned_data["lead_days"])
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["lead_days"]) from error
         return ", ".join(str(v) for v in values)
 
 

@@ -22,6 +22,7 @@ class ObligationKind(models.TextChoices):
     RECOMMENDATION = "recommendation", "LGSCO recommendation"
     PIR_NOTICE = "pir_notice", "Public notice of a public interest report"
     PIR_RESPONSE = "pir_response", "Tell the Ombudsman what the council has done"
+    LEARNING_ACTION = "learning_action", "Service improvement from the learning register"
 
 
 class Obligation(models.Model):
@@ -99,7 +100,10 @@ class ReminderPolicy(models.Model):
 
     kind = models.CharField(max_length=40, choices=ObligationKind.choices, unique=True)
     lead_days = models.CharField(
-        max_length=60, default="10, 5, 1, 0", help_text="Working days before the due date, longest first; 0 is the day."
+        max_length=60,
+        default="10, 5, 1, 0",
+        blank=True,
+        help_text="Working days before the due date, longest first; 0 is the day.",
     )
     remind_owner_when_overdue = models.BooleanField(default=True, help_text="Weekly while it is overdue.")
     owner_overdue_every = models.PositiveSmallIntegerField(
@@ -199,6 +203,9 @@ class Reminder(models.Model):
     )
     address = models.CharField(max_length=254, blank=True)
     milestone = models.CharField(max_length=40, help_text='"lead-5", "due", "overdue-1", "manager", "escalation".')
+    due_on = models.DateField(
+        help_text="The due date the milestone was counted from (an extension starts a new ladder)."
+    )
     fires_on = models.DateField()
     created_on = models.DateField(help_text="The sweep's today when it was recorded.")
     digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders")
@@ -207,7 +214,7 @@ class Reminder(models.Model):
         ordering = ["fires_on", "id"]
         constraints = [
             models.UniqueConstraint(
-                fields=["recipient_key", "obligation", "milestone"], name="reminder_once_per_milestone"
+                fields=["recipient_key", "obligation", "milestone", "due_on"], name="reminder_once_per_milestone"
             )
         ]
         indexes = [models.Index(fields=["digest", "recipient_key"], name="reminder_digest_recipient")]

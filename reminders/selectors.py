@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from accounts.access import AccessPath, visible_q
 from reminders.models import Digest, Obligation, Reminder
@@ -37,10 +37,12 @@ def items_for(user, *, today: dt.date) -> list[Obligation]:
     if user is None:
         return []
     reminded = Reminder.objects.filter(obligation=OuterRef("pk"), recipient=user)
+    escalated_to_me = reminded.filter(milestone__in=["manager", "escalation"])
     rows = list(
         visible_obligations(user)
         .filter(done_on__isnull=True)
-        .filter(Exists(reminded))
+        # Mine while I own it (a reassigned item leaves the old owner's list), or escalated to me.
+        .filter((Q(owner=user) & Exists(reminded)) | Exists(escalated_to_me))
         .select_related("service_area", "owner")
         .order_by("due_on", "id")
     )

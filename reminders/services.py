@@ -156,6 +156,8 @@ def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int = SWEEP_BATC
                         recipient=user,
                         address=address or "",
                         milestone=milestone.key,
+                        # Part of the uniqueness: an extended deadline gets its own ladder.
+                        due_on=obligation.due_on,
                         fires_on=milestone.fires_on,
                         created_on=today,
                     )
@@ -175,6 +177,8 @@ def prepare_digests(*, today: dt.date) -> list[int]:
 
     Reminders only join a digest that has not been sent yet, so one recorded after today's
     digest went out waits for the next working day's."""
+    # Lock today's pending digests first: a worker claiming one waits until these reminders are in it.
+    list(Digest.objects.select_for_update().filter(day=today, status=DigestStatus.PENDING).values_list("id", flat=True))
     waiting = Reminder.objects.filter(digest__isnull=True).values("recipient_key", "recipient_id", "address").distinct()
     Digest.objects.bulk_create(
         [

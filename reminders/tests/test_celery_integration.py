@@ -23,6 +23,7 @@ import signal
 import subprocess
 import sys
 import time
+import zlib
 from collections import Counter
 from email import policy as email_policy
 from hashlib import sha256
@@ -38,7 +39,6 @@ from reminders.models import Digest, DigestStatus, Reminder
 from reminders.tests.conftest import TODAY, make_obligation
 
 ROOT = Path(__file__).resolve().parents[2]
-REDIS_DB = 14
 STALE_SECONDS = 2
 VISIBILITY_TIMEOUT = 5
 QUEUE = "celery"
@@ -59,11 +59,22 @@ TITLE = re.compile(r"\b[ABC]-u\d{2}-\d\b")
 
 
 def redis_url_for_workers() -> str:
+    """REDIS_URL's server, on a database of our own (flushed before and after each test).
+
+    Other test runs on the same machine (another checkout, xdist workers) would flush or drain a
+    shared database number, so the number comes from the test database's name (1-15, never
+    REDIS_URL's own); CELERY_TEST_REDIS_DB overrides it.
+    """
     parts = urlsplit(settings.REDIS_URL)
-    return urlunsplit((parts.scheme, parts.netloc, f"/{REDIS_DB}", "", ""))
+    own = int(parts.path.strip("/") or 0)
+    number = os.environ.get("CELERY_TEST_REDIS_DB")
+    if number is None:
+        number = 1 + zlib.crc32(connection.settings_dict["NAME"].encode()) % 15
+        number = number if number != own else number % 15 + 1
+    return urlunsplit((parts.scheme, parts.netloc, f"/{int(number)}", "", ""))
 
 
-def test_database_url() -> str:
+def database_url_for_workers() -> str:
     """The URL of the database this test process uses (pytest-django's test_<name>)."""
     s = connection.settings_dict
     auth = quote(s["USER"] or "")
@@ -72,9 +83,6 @@ def test_database_url() -> str:
     host = s["HOST"] or "127.0.0.1"
     port = f":{s['PORT']}" if s.get("PORT") else ""
     return f"postgres://{auth}@{host}{port}/{s['NAME']}"
-
-
-test_database_url.__test__ = False  # a helper, not a test
 
 
 class Workers:
@@ -101,7 +109,7 @@ class Workers:
         }
         self.env.update(
             DJANGO_SETTINGS_MODULE="config.settings",
-            DATABASE_URL=test_database_url(),
+            DATABASE_URL=database_url_for_workers(),
             DB_CONN_MAX_AGE="0",
             REDIS_URL=self.broker,
             EMAIL_BACKEND="reminders.mail.IdempotentFileBackend",
@@ -205,6 +213,12 @@ def wait_for(condition, timeout: float, what: str, interval: float = 0.05):
     raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
+def state(workers: Workers) -> str:
+    """What the database and the broker say, for a timeout's message."""
+    statuses = Counter(Digest.objects.values_list("status", flat=True))
+    return f"digests {dict(statuses)}; broker {workers.broker}: {workers.queued_and_unacked()} queued or unacked"
+
+
 def all_sent(expected: int) -> bool:
     return Digest.objects.filter(status=DigestStatus.SENT).count() == expected
 
@@ -273,6 +287,7 @@ def test_a_worker_sends_each_digest_once_to_the_right_person(workers, make_user)
         wait_for(lambda: all_sent(30), 90, "30 digests sent", interval=0.25)
         wait_for(lambda: workers.queued_and_unacked() == 0, 30, "the queue to drain", interval=0.25)
     except AssertionError:
+        print(state(workers))
         print(workers.tail())
         raise
     finally:
@@ -292,7 +307,9 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(workers, make_user)
         first = workers.start("w0")
         for digest_id in digest_ids:
             workers.send_digest(digest_id)
-        wait_for(lambda: len(workers.eml_files()) >= 10, 60, "10 digests written", interval=0.01)
+        # Polled fast, so the kill often lands between a message reaching the gateway and SENT being
+        # saved: that digest is then resent with the same Message-ID (a second sends.log line, one file).
+        wait_for(lambda: len(workers.eml_files()) >= 10, 60, "10 digests written", interval=0.0005)
         workers.kill(first)
         killed_at = time.monotonic()
         at_kill = {
@@ -311,6 +328,7 @@ def test_a_worker_killed_mid_batch_loses_and_doubles_nothing(workers, make_user)
         wait_for(lambda: all_sent(40), 90, "40 digests sent", interval=0.25)
         wait_for(lambda: workers.queued_and_unacked() == 0, 30, "the queue to drain", interval=0.25)
     except AssertionError:
+        print(state(workers))
         print(workers.tail())
         raise
     finally:
@@ -351,6 +369,7 @@ def test_two_workers_on_the_same_sweep_send_each_digest_once(workers, make_user)
         wait_for(lambda: all_sent(30), 90, "30 digests sent", interval=0.25)
         wait_for(lambda: workers.queued_and_unacked() == 0, 30, "the queue to drain", interval=0.25)
     except AssertionError:
+        print(state(workers))
         print(workers.tail())
         raise
     finally:

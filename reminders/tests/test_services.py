@@ -201,11 +201,6 @@ def test_an_extended_due_date_moves_the_ladder(people):
     assert Reminder.objects.get(obligation=obligation, milestone="overdue-1").fires_on == DEC_15
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: reminders are unique per (recipient, obligation, milestone) without the due date, so after an "
-    "extension the milestones already delivered for the old date (here 'due') never fire for the new one",
-)
 def test_an_obligation_extended_on_its_due_date_is_reminded_again_on_the_new_due_date(people):
     owen = people["owen"]
     obligation = make_obligation(owner=owen, due_on=TODAY, key="test:extended-late")
@@ -220,11 +215,6 @@ def test_an_obligation_extended_on_its_due_date_is_reminded_again_on_the_new_due
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: after an extension, an item overdue again never reaches the manager a second time "
-    "(unique (recipient, obligation, milestone) ignores the due date)",
-)
 def test_a_missed_extended_deadline_is_escalated_to_the_manager_again(people):
     owen, mona = people["owen"], people["mona"]
     obligation = make_obligation(owner=owen, due_on=TODAY, key="test:extended-missed")
@@ -670,11 +660,6 @@ def test_a_policy_that_reminds_nobody_is_refused_with_a_message():
     assert caught.value.message_dict[NON_FIELD_ERRORS] == [NOBODY]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ReminderPolicy.lead_days has no blank=True, so a policy with no lead times (only overdue "
-    "reminders), which clean() and the rules allow, is refused with 'This field cannot be blank.'",
-)
 def test_a_policy_with_only_overdue_reminders_is_valid():
     policy = ReminderPolicy(kind=ObligationKind.COMPLAINT_RESPONSE, lead_days="", remind_owner_when_overdue=True)
     policy.full_clean(validate_unique=False)
@@ -725,13 +710,6 @@ def test_the_admin_saves_a_good_policy_in_its_normal_form(superuser_client):
     assert (policy.lead_days, policy.leads) == ("15, 5, 2, 0", [15, 5, 2, 0])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=TypeError,
-    reason="BUG: ReminderPolicyForm.clean_lead_days lets parse_lead_days' dict ValidationError "
-    "({'lead_days': ...}) escape from a clean_<field> method; Django's add_error('lead_days', error) then "
-    "raises TypeError, so the admin answers 500 instead of showing the message",
-)
 @pytest.mark.parametrize(("text", "message"), BAD_LEADS[:1] + BAD_LEADS[2:3] + BAD_LEADS[4:5] + BAD_LEADS[6:7])
 def test_the_admin_change_form_shows_a_bad_lead_time_message_next_to_the_field(superuser_client, text, message):
     policy = ReminderPolicy.objects.get(kind=ObligationKind.COMPLAINT_RESPONSE)
@@ -746,7 +724,6 @@ def test_the_admin_change_form_shows_a_bad_lead_time_message_next_to_the_field(s
     assert policy.lead_days == "10, 5, 1, 0"
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason="BUG: as above, on the add form")
 def test_the_admin_add_form_shows_a_bad_lead_time_message_and_adds_nothing(superuser_client):
     ReminderPolicy.objects.filter(kind=ObligationKind.PIR_NOTICE).delete()
     policy = ReminderPolicy(kind=ObligationKind.PIR_NOTICE)
@@ -758,11 +735,6 @@ def test_the_admin_add_form_shows_a_bad_lead_time_message_and_adds_nothing(super
     assert not ReminderPolicy.objects.filter(kind=ObligationKind.PIR_NOTICE).exists()
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: lead_days is required in the admin (no blank=True), so a policy with no recipients is "
-    "refused with 'This field is required.' and the 'must remind someone' message is never shown",
-)
 def test_the_admin_shows_the_no_recipients_message_and_saves_nothing(superuser_client):
     policy = ReminderPolicy.objects.get(kind=ObligationKind.COMPLAINT_RESPONSE)
     url = f"/admin/reminders/reminderpolicy/{policy.pk}/change/"
@@ -784,7 +756,7 @@ def test_the_admin_shows_the_no_recipients_message_and_saves_nothing(superuser_c
 
 
 def test_the_admin_refuses_a_policy_with_no_recipients_and_saves_nothing(superuser_client):
-    """What happens today: the blank lead times are refused (see the xfail above), nothing is saved."""
+    """A policy that reminds nobody is refused in the admin, and nothing is saved."""
     policy = ReminderPolicy.objects.get(kind=ObligationKind.COMPLAINT_RESPONSE)
     url = f"/admin/reminders/reminderpolicy/{policy.pk}/change/"
     data = policy_form(policy, lead_days="", manager_after_overdue_days="", escalate_after_overdue_days="")
@@ -805,12 +777,6 @@ def test_the_admin_refuses_a_policy_with_no_recipients_and_saves_nothing(superus
 # --- privacy ---------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: ombudsman_cases.services.sync_obligations puts a restricted case's recommendation wording in "
-    "the obligation title, which the escalation digest emails to the service-area mailbox (complaint actions "
-    "on restricted complaints are anonymised in complaints.services.sync_action_obligation; recommendations are not)",
-)
 def test_a_restricted_cases_recommendation_wording_is_not_emailed_to_the_team_mailbox(people, mailoutbox):
     from ombudsman_cases.tests.factories import add_recommendation, open_case
 
@@ -832,13 +798,6 @@ def test_a_restricted_cases_recommendation_wording_is_not_emailed_to_the_team_ma
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL row locking between two connections")
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: prepare_digests attaches new reminders to today's PENDING digest without locking it, so a "
-    "send that claims the digest before prepare_digests commits reads the reminders without the new one, "
-    "marks the digest SENT, and the new reminder is attached to a sent digest: never delivered (a person's "
-    "digest still lists it under 'Still open'; a mailbox digest has no such list, so the item is lost)",
-)
 def test_a_reminder_attached_while_its_digest_is_being_sent_is_not_lost(people, mailoutbox):
     mailbox = "mailbox:housing-complaints@example.gov.uk"
     make_obligation(owner=people["owen"], due_on=TODAY, title="FIRST item")

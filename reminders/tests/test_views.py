@@ -111,12 +111,6 @@ def test_the_reminders_page_needs_a_role_and_a_sign_in(client, make_user):
     assert client.get(MINE).status_code == 403
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG (product call): selectors.items_for lists every open obligation ever reminded to the user, so after "
-    "a reassignment the old owner's page (and the 'Still open' part of their digests) keeps listing an item that "
-    "is no longer theirs; the owner's reminders should count only while they are the owner",
-)
 def test_after_a_reassignment_the_old_owners_page_no_longer_lists_the_item(client, people):
     owen, cara = people["owen"], people["cara"]
     obligation = make_obligation(owner=owen, due_on=TODAY, key="view:reassigned", title="REASSIGNED item")
