@@ -46,6 +46,14 @@ def chromium_available() -> bool:
 # --- browser tests: skip locally, fail in CI ---------------------------------------------------
 
 
+def pytest_itemcollected(item):
+    """Only browser tests may use pytest-playwright's `page` fixture (a parameter named `page`
+    included): starting Playwright mid-run gives later tests a connection without the test
+    database's data-migration rows."""
+    if "page" in getattr(item, "fixturenames", ()) and item.get_closest_marker("browser") is None:
+        raise pytest.UsageError(f"{item.nodeid} uses `page` but is not marked `browser`: rename the parameter")
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_runtest_setup(item):
     if item.get_closest_marker("browser") is None or chromium_available():

@@ -217,10 +217,10 @@ def test_anonymous_visitors_are_sent_to_sign_in(client, world, page_name):
     assert response.url.startswith(SIGN_IN)
 
 
-@pytest.mark.parametrize("page", ["complete", "evidence sent", "extend", "reassign", "steps", "close"])
-def test_a_caseworker_of_another_area_cannot_post_to_a_case_either(client, people, world, page):
+@pytest.mark.parametrize("page_name", ["complete", "evidence sent", "extend", "reassign", "steps", "close"])
+def test_a_caseworker_of_another_area_cannot_post_to_a_case_either(client, people, world, page_name):
     client.force_login(people["hugo"])
-    response = client.post(url_of(page, world), {**date_fields("completed_on", days(-1)), "version": 1})
+    response = client.post(url_of(page_name, world), {**date_fields("completed_on", days(-1)), "version": 1})
     assert response.status_code == 404
     world.overdue.refresh_from_db()
     assert world.overdue.completed_on is None and world.overdue.version == 1
