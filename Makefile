@@ -55,3 +55,15 @@ test: $(VENV)/.installed-dev var
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# make bench - the scale benchmark of issue 8 (README "Performance"): fresh PostgreSQL databases
+# bench_10000 and bench_100000, gunicorn on 127.0.0.1, wrk against each page, the reminder sweep.
+# Needs PostgreSQL and Redis on 127.0.0.1; BENCH_ARGS="--complaints 10000" runs one size.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(VENV)/.installed-runtime var
+	@command -v wrk >/dev/null 2>&1 || { echo "Installing wrk (Debian package) for the load generator"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1 || \
+		{ apt-get update -q >/dev/null 2>&1 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q wrk >/dev/null 2>&1; } || \
+		echo "wrk could not be installed: the benchmark falls back to its Python client"; }
+	$(PY) bench/run.py $(BENCH_ARGS)

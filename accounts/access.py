@@ -74,7 +74,10 @@ class AccessPath:
 
 
 def _pk_in(model, lookup: str, user) -> Q:
-    # A subquery rather than a join, so a row named or assigned many times is listed once.
+    # A local foreign key is a plain filter; across a relation, a subquery rather than a join,
+    # so a row named or assigned many times is listed once.
+    if "__" not in lookup and not model._meta.get_field(lookup).many_to_many:
+        return Q(**{lookup: user})
     return Q(pk__in=model._default_manager.filter(**{lookup: user}).values("pk"))
 
 
@@ -115,12 +118,14 @@ NAVIGATION = {
         ("Complaints", "complaints:list"),
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("My reminders", "reminders:mine"),
+        ("Reports", "reports:index"),
     ],
     Role.COMPLAINTS_ADMIN: [
         ("Rules and users", "home"),
         ("Complaints", "complaints:list"),
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("Overdue and due soon", "ombudsman_cases:overdue"),
+        ("Reports", "reports:index"),
     ],
 }
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import queue
+import threading
 import uuid
 from decimal import Decimal
 
@@ -35,17 +37,54 @@ def fmt(value) -> str:
     return str(value).translate(_ESCAPES)
 
 
+class _CopyThread:
+    """Sends finished buffers with COPY from a second thread, so Python builds the next chunk
+    while PostgreSQL ingests this one (psycopg2 releases the GIL while it waits on the server).
+    Only this thread uses the cursor until `close()`."""
+
+    def __init__(self, cursor):
+        self.cursor = cursor
+        self.queue: queue.Queue = queue.Queue(maxsize=3)
+        self.error: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, name="bench-copy", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            item = self.queue.get()
+            if item is None:
+                return
+            if self.error is None:
+                sql, buf = item
+                try:
+                    self.cursor.copy_expert(sql, buf)
+                except BaseException as exc:  # reported by close()
+                    self.error = exc
+
+    def put(self, sql: str, buf: io.StringIO) -> None:
+        if self.error is not None:
+            raise self.error
+        self.queue.put((sql, buf))
+
+    def close(self) -> None:
+        self.queue.put(None)
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 class TableWriter:
     """Buffers rows for one table and sends them with COPY in chunks (bounded memory)."""
 
-    def __init__(self, cursor, model, *, chunk: int = 50_000):
-        self.cursor = cursor
+    def __init__(self, sender: _CopyThread, model, *, chunk: int = 50_000):
+        self.sender = sender
         self.table = model._meta.db_table
         self.spec = []
         for f in model._meta.concrete_fields:
             default = f.get_default() if f.has_default() or not f.null else None
-            self.spec.append((f.attname, f.column, default))
-        self.columns = ", ".join(f'"{c}"' for _, c, _ in self.spec)
+            self.spec.append((f.attname, default))
+        columns = ", ".join(f'"{f.column}"' for f in model._meta.concrete_fields)
+        self.sql = f'COPY "{self.table}" ({columns}) FROM STDIN'
         self.chunk = chunk
         self.buf = io.StringIO()
         self.pending = 0
@@ -53,7 +92,7 @@ class TableWriter:
 
     def add(self, row: dict) -> None:
         get = row.get
-        self.buf.write("\t".join([fmt(get(a, d)) for a, _, d in self.spec]))
+        self.buf.write("\t".join(map(fmt, [get(a, d) for a, d in self.spec])))
         self.buf.write("\n")
         self.pending += 1
         if self.pending >= self.chunk:
@@ -63,28 +102,29 @@ class TableWriter:
         if not self.pending:
             return
         self.buf.seek(0)
-        self.cursor.copy_expert(f'COPY "{self.table}" ({self.columns}) FROM STDIN', self.buf)
+        self.sender.put(self.sql, self.buf)
         self.count += self.pending
         self.buf = io.StringIO()
         self.pending = 0
 
 
 class Loader:
-    """One TableWriter per model, created on first use; `close()` flushes them all."""
+    """One TableWriter per model, created on first use; `close()` flushes them all and waits."""
 
     def __init__(self, cursor):
-        self.cursor = cursor
+        self.sender = _CopyThread(cursor)
         self.writers: dict[type, TableWriter] = {}
 
     def add(self, model, row: dict) -> None:
         writer = self.writers.get(model)
         if writer is None:
-            writer = self.writers[model] = TableWriter(self.cursor, model)
+            writer = self.writers[model] = TableWriter(self.sender, model)
         writer.add(row)
 
     def close(self) -> dict[str, int]:
         for writer in self.writers.values():
             writer.flush()
+        self.sender.close()
         return {w.table: w.count for w in self.writers.values()}
 
 
@@ -92,6 +132,6 @@ def reset_sequences(cursor, tables_pk: list[tuple[str, str]]) -> None:
     """Point each table's id sequence past the ids we wrote ourselves."""
     for table, pk in tables_pk:
         cursor.execute(
-            f"SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST((SELECT MAX(\"{pk}\") FROM \"{table}\"), 1))",
+            f'SELECT setval(pg_get_serial_sequence(%s, %s), GREATEST((SELECT MAX("{pk}") FROM "{table}"), 1))',
             [table, pk],
         )

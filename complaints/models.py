@@ -283,6 +283,8 @@ class Complaint(models.Model):
             models.Index(fields=["handler", "status", "next_due_date"], name="complaint_handler_status_due"),
             models.Index(fields=["status", "next_due_date"], name="complaint_status_due"),
             models.Index(fields=["received_on", "id"], name="complaint_received"),
+            # The list's default sort (next deadline first, then id) and its reverse.
+            models.Index(fields=["next_due_date", "id"], name="complaint_next_due"),
             models.Index(fields=["complainant_name"], name="complaint_complainant"),
         ]
         constraints = [
@@ -355,7 +357,12 @@ class ComplaintStage(models.Model):
 
     class Meta:
         ordering = ["complaint", "number"]
-        indexes = [models.Index(fields=["handler", "status", "response_due"], name="stage_handler_status_due")]
+        indexes = [
+            models.Index(fields=["handler", "status", "response_due"], name="stage_handler_status_due"),
+            # The performance report counts stages by the dates they were received and answered.
+            models.Index(fields=["received_on"], name="stage_received"),
+            models.Index(fields=["responded_on"], name="stage_responded"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["complaint", "number"], name="stage_unique_number"),
             models.UniqueConstraint(

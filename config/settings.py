@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "complaints",
     "ombudsman_cases",
     "reminders",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -15,5 +15,6 @@ urlpatterns = [
     path("complaints/", include("complaints.urls")),
     path("ombudsman/", include("ombudsman_cases.urls")),
     path("reminders/", include("reminders.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -217,7 +217,11 @@ class Reminder(models.Model):
                 fields=["recipient_key", "obligation", "milestone", "due_on"], name="reminder_once_per_milestone"
             )
         ]
-        indexes = [models.Index(fields=["digest", "recipient_key"], name="reminder_digest_recipient")]
+        indexes = [
+            models.Index(fields=["digest", "recipient_key"], name="reminder_digest_recipient"),
+            models.Index(fields=["recipient", "obligation"], name="reminder_recipient_obligation"),
+            models.Index(fields=["created_on"], name="reminder_created_on"),
+        ]
 
 
 class TaskRun(models.Model):

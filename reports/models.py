@@ -42,7 +42,9 @@ class LearningItem(models.Model):
     """
 
     theme = models.CharField(max_length=30, choices=LearningTheme.choices)
-    improvement = models.TextField(help_text="The service improvement agreed. No names: it appears in published reports.")
+    improvement = models.TextField(
+        help_text="The service improvement agreed. No names: it appears in published reports."
+    )
     service_area = models.ForeignKey(ServiceArea, on_delete=models.PROTECT, related_name="learning_items")
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="learning_items")
     due_on = models.DateField()
@@ -70,7 +72,8 @@ class LearningItem(models.Model):
                 name="learning_linked_to_complaint_or_case",
             ),
             models.CheckConstraint(
-                condition=(Q(status="done") & Q(completed_on__isnull=False)) | (~Q(status="done") & Q(completed_on__isnull=True)),
+                condition=(Q(status="done") & Q(completed_on__isnull=False))
+                | (~Q(status="done") & Q(completed_on__isnull=True)),
                 name="learning_completed_on_when_done",
             ),
             models.CheckConstraint(
@@ -129,7 +132,10 @@ class LgscoPublishedFigures(models.Model):
             ),
             models.CheckConstraint(
                 condition=(Q(uphold_rate__isnull=True) | Q(uphold_rate__gte=0, uphold_rate__lte=100))
-                & (Q(satisfactory_remedy_rate__isnull=True) | Q(satisfactory_remedy_rate__gte=0, satisfactory_remedy_rate__lte=100))
+                & (
+                    Q(satisfactory_remedy_rate__isnull=True)
+                    | Q(satisfactory_remedy_rate__gte=0, satisfactory_remedy_rate__lte=100)
+                )
                 & (Q(compliance_rate__isnull=True) | Q(compliance_rate__gte=0, compliance_rate__lte=100)),
                 name="lgsco_figures_rates_are_percentages",
             ),

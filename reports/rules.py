@@ -158,7 +158,5 @@ def working_days_to_respond(
     pairs = list(pairs)
     if not pairs:
         return []
-    counter = WorkingDayCounter(
-        first=min(p[0] for p in pairs), last=max(p[1] for p in pairs), non_working=non_working
-    )
+    counter = WorkingDayCounter(first=min(p[0] for p in pairs), last=max(p[1] for p in pairs), non_working=non_working)
     return [counter.count(received, responded) for received, responded in pairs]

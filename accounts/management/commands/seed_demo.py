@@ -152,6 +152,7 @@ class Command(BaseCommand):
         if not no_demo_data and "load_demo_data" in get_commands():
             call_command("load_demo_data", stdout=self.stdout, stderr=self.stderr)
             call_command("load_ombudsman_demo_data", stdout=self.stdout, stderr=self.stderr)
+            call_command("load_reports_demo_data", stdout=self.stdout, stderr=self.stderr)
 
         self._print_table(password)
 

@@ -1,0 +1,599 @@
+"""Reads for reports: every figure is computed in the database, scoped to the user's service areas.
+
+Scope (issue 6, "Privacy in every report"): a figure counts every complaint or case in the
+service areas the user works in (complaints admins: all of them), restricted ones included,
+because a count names nobody. Anything that lists a record by reference goes through the one
+access rule (`accounts.access.visible_q`, via the complaints and Ombudsman selectors), and a
+restricted record is never listed by reference in a table meant for publication.
+
+Every query here is an aggregate or a bounded list of values: the number of queries a report
+makes does not depend on the number of complaints (tested). The one figure that cannot be an
+SQL aggregate is working days to respond, which needs the bank holidays: it fetches only the
+(received, responded) date pairs of the responded stages, in one query, and counts working
+days in Python with running totals (`reports.rules.WorkingDayCounter`), never a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
+from django.http import Http404
+
+from accounts.access import is_complaints_admin, is_manager, service_area_ids
+from accounts.models import ServiceArea, User
+from calendars.models import BankHoliday, ClosureDay, WorkingDayCalendar
+from complaints.models import (
+    Action,
+    Complaint,
+    ComplaintStage,
+    ComplaintStatus,
+    Extension,
+    Outcome,
+)
+from complaints.selectors import visible_complaints
+from ombudsman_cases.models import (
+    UPHELD_OUTCOMES,
+    LgscoStatus,
+    OmbudsmanCase,
+    PublicInterestReport,
+    Recommendation,
+)
+from ombudsman_cases.models import Outcome as CaseOutcome
+from ombudsman_cases.selectors import case_for, visible_cases
+from reports import rules
+from reports.models import LearningItem, LearningStatus, LgscoPublishedFigures
+from reports.rules import Period
+
+# Investigated, as the LGSCO's annual letter counts it (DOMAIN.md §2.2): the upheld decisions
+# and the not upheld ones; not premature, out of jurisdiction or closed after initial enquiries.
+INVESTIGATED_OUTCOMES = [*UPHELD_OUTCOMES, CaseOutcome.NOT_UPHELD]
+COMPLIED = [LgscoStatus.COMPLIED, LgscoStatus.COMPLIED_LATE]
+
+
+# --- who may see reports, and over what ---------------------------------------------------------
+
+
+def can_see_reports(user) -> bool:
+    """Reports are for managers and complaints admins (issue 6)."""
+    return is_manager(user)
+
+
+def reporting_area_ids(user) -> list[int] | None:
+    """The service areas a user's figures cover: None means all of them (complaints admins)."""
+    if is_complaints_admin(user):
+        return None
+    return service_area_ids(user)
+
+
+def reporting_areas(user) -> QuerySet[ServiceArea]:
+    areas = reporting_area_ids(user)
+    qs = ServiceArea.objects.all()
+    return qs if areas is None else qs.filter(pk__in=areas)
+
+
+def _in_areas(lookup: str, areas: list[int] | None) -> Q:
+    return Q() if areas is None else Q(**{f"{lookup}__in": areas})
+
+
+def _complaint_scope(user, *, service_area=None, procedure=None, prefix: str = "") -> Q:
+    q = _in_areas(f"{prefix}service_area", reporting_area_ids(user))
+    if service_area is not None:
+        q &= Q(**{f"{prefix}service_area": service_area})
+    if procedure is not None:
+        q &= Q(**{f"{prefix}procedure": procedure})
+    return q
+
+
+# --- working days (bank holidays for every calendar, in a fixed number of queries) -------------
+
+
+def non_working_by_calendar(*, first: dt.date, last: dt.date) -> dict[int, frozenset[dt.date]]:
+    """Each calendar's non-working days from first to last: three queries, whatever the calendars.
+
+    The same sets `calendars.selectors.non_working_days` gives one calendar at a time (its
+    divisions' bank holidays, plus closure days if it counts them)."""
+    calendars = list(WorkingDayCalendar.objects.all())
+    holidays = list(BankHoliday.objects.filter(date__range=(first, last)).values_list("division", "date"))
+    closures = frozenset(ClosureDay.objects.filter(date__range=(first, last)).values_list("date", flat=True))
+    result = {}
+    for calendar in calendars:
+        divisions = set(calendar.division_values())
+        days = {day for division, day in holidays if division in divisions}
+        if calendar.counts_closure_days:
+            days |= closures
+        result[calendar.pk] = frozenset(days)
+    return result
+
+
+# --- the performance report -------------------------------------------------------------------
+
+
+@dataclass
+class StageFigures:
+    number: int
+    received: int = 0
+    responses: int = 0  # responses in the period, withdrawn complaints left out
+    on_time: int = 0
+    upheld: int = 0
+    partly_upheld: int = 0
+    not_upheld: int = 0
+    escalated: int = 0
+    payments: int = 0
+    paid: Decimal = Decimal(0)
+    extensions: int = 0
+    extended_stages: int = 0
+    restricted_extensions: int = 0
+    days: list[int] = field(default_factory=list)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return rules.percent(self.on_time, self.responses)
+
+    @property
+    def upheld_or_partly(self) -> int:
+        return self.upheld + self.partly_upheld
+
+    @property
+    def upheld_rate(self) -> Decimal | None:
+        return rules.percent(self.upheld_or_partly, self.responses)
+
+    @property
+    def mean_days(self) -> Decimal | None:
+        return rules.mean_and_median(self.days)[0]
+
+    @property
+    def median_days(self) -> Decimal | None:
+        return rules.mean_and_median(self.days)[1]
+
+
+@dataclass
+class PerformanceFigures:
+    period: Period
+    stages: dict[int, StageFigures]
+    complaints: int
+    withdrawn_received: int
+    withdrawn_in_period: int
+    by_channel: dict[str, int]
+    by_category: dict[str, int]
+    extension_reasons: list[tuple[int, str, int]]
+    actions: dict[str, int]
+    by_month: dict[dt.date, int]
+
+    def stage(self, number: int) -> StageFigures:
+        return self.stages.get(number) or StageFigures(number=number)
+
+    @property
+    def payments(self) -> int:
+        return sum(s.payments for s in self.stages.values())
+
+    @property
+    def paid(self) -> Decimal:
+        return sum((s.paid for s in self.stages.values()), start=Decimal(0))
+
+    @property
+    def escalation_base(self) -> int:
+        return self.stage(1).responses
+
+    @property
+    def escalated(self) -> int:
+        return self.stage(1).escalated
+
+    @property
+    def escalation_rate(self) -> Decimal | None:
+        return rules.percent(self.escalated, self.escalation_base)
+
+    @property
+    def actions_on_time_rate(self) -> Decimal | None:
+        return rules.percent(self.actions["on_time"], self.actions["promised"])
+
+
+def performance_figures(
+    *, user, period: Period, today: dt.date, service_area=None, procedure=None
+) -> PerformanceFigures:
+    """Every figure of the complaints performance report for one period (issue 6; DOMAIN.md §5.3).
+
+    - Received by stage: stages whose received date (the complaint for Stage 1, the escalation
+      request for later stages) is in the period.
+    - Responded within the time limit: stages responded in the period whose response date is on
+      or before the deadline in force, the agreed response date if there is one, else the
+      response deadline after any extension or clock stop. On the due date is on time.
+    - Outcomes, average and median working days, escalation: stages responded in the period.
+    - Withdrawn complaints count as received (by stage, channel and category) and are shown
+      separately; they are left out of every figure about responses (timeliness, working days,
+      outcomes, escalation). Extensions, payments and actions count as they happened.
+    - Payments: Stage responses sent in the period with a payment.
+    - Actions: promised in responses sent in the period; on time is completed on or before the
+      action's due date.
+    """
+    scope = _complaint_scope(user, service_area=service_area, procedure=procedure)
+    stage_scope = _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__")
+    in_period = (period.start, period.end)
+    live = ~Q(complaint__status=ComplaintStatus.WITHDRAWN)
+    stages: dict[int, StageFigures] = {}
+
+    def stage(number: int) -> StageFigures:
+        return stages.setdefault(number, StageFigures(number=number))
+
+    stage_rows = ComplaintStage.objects.filter(stage_scope)
+    for row in stage_rows.filter(received_on__range=in_period).values("number").annotate(n=Count("id")).order_by():
+        stage(row["number"]).received = row["n"]
+
+    responded = stage_rows.filter(responded_on__range=in_period).alias(
+        deadline=Coalesce("agreed_response_on", "response_due")
+    )
+    for row in (
+        responded.values("number")
+        .annotate(
+            responses=Count("id", filter=live),
+            on_time=Count("id", filter=live & Q(responded_on__lte=F("deadline"))),
+            upheld=Count("id", filter=live & Q(outcome=Outcome.UPHELD)),
+            partly_upheld=Count("id", filter=live & Q(outcome=Outcome.PARTLY_UPHELD)),
+            not_upheld=Count("id", filter=live & Q(outcome=Outcome.NOT_UPHELD)),
+            escalated=Count("id", filter=live & Q(escalation_request__isnull=False)),
+            payments=Count("id", filter=Q(payment_amount__gt=0)),
+            paid=Sum("payment_amount", filter=Q(payment_amount__gt=0)),
+        )
+        .order_by()
+    ):
+        figures = stage(row.pop("number"))
+        row["paid"] = row["paid"] or Decimal(0)
+        for name, value in row.items():
+            setattr(figures, name, value)
+
+    extensions = Extension.objects.filter(
+        _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="stage__complaint__"),
+        complainant_told_on__range=in_period,
+    )
+    for row in (
+        extensions.values("stage__number")
+        .annotate(
+            n=Count("id"),
+            stages=Count("stage", distinct=True),
+            restricted=Count("id", filter=Q(stage__complaint__is_restricted=True)),
+        )
+        .order_by()
+    ):
+        figures = stage(row["stage__number"])
+        figures.extensions, figures.extended_stages = row["n"], row["stages"]
+        figures.restricted_extensions = row["restricted"]
+    # Reasons of restricted complaints are counted above but not listed: they may describe a child.
+    reasons = [
+        (row["stage__number"], row["reason"], row["n"])
+        for row in extensions.filter(stage__complaint__is_restricted=False)
+        .values("stage__number", "reason")
+        .annotate(n=Count("id"))
+        .order_by("stage__number", "-n", "reason")
+    ]
+
+    pairs = list(
+        responded.filter(live).values_list("number", "received_on", "responded_on", "complaint__procedure__calendar_id")
+    )
+    first = min([p[1] for p in pairs] + [period.start])
+    last = max([p[2] for p in pairs] + [period.end])
+    calendars = non_working_by_calendar(first=first, last=last)
+    counters: dict[int, rules.WorkingDayCounter] = {}
+    for number, received_on, responded_on, calendar_id in pairs:
+        counter = counters.get(calendar_id)
+        if counter is None:
+            counter = counters[calendar_id] = rules.WorkingDayCounter(
+                first=first, last=last, non_working=calendars.get(calendar_id, frozenset())
+            )
+        stage(number).days.append(counter.count(received_on, responded_on))
+
+    complaints = Complaint.objects.filter(scope)
+    received = complaints.filter(received_on__range=in_period)
+    totals = complaints.aggregate(
+        complaints=Count("id", filter=Q(received_on__range=in_period)),
+        withdrawn_received=Count("id", filter=Q(received_on__range=in_period, status=ComplaintStatus.WITHDRAWN)),
+        withdrawn_in_period=Count("id", filter=Q(closed_on__range=in_period, status=ComplaintStatus.WITHDRAWN)),
+    )
+    by_channel = {r["channel"]: r["n"] for r in received.values("channel").annotate(n=Count("id")).order_by()}
+    by_category = {
+        r["category__name"] or "": r["n"] for r in received.values("category__name").annotate(n=Count("id")).order_by()
+    }
+    by_month = {
+        _as_date(r["month"]): r["n"]
+        for r in received.annotate(month=TruncMonth("received_on")).values("month").annotate(n=Count("id")).order_by()
+    }
+    actions = Action.objects.filter(
+        _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__"),
+        stage__responded_on__range=in_period,
+    ).aggregate(
+        promised=Count("id"),
+        on_time=Count("id", filter=Q(completed_on__lte=F("due_on"))),
+        late=Count("id", filter=Q(completed_on__gt=F("due_on"))),
+        outstanding=Count("id", filter=Q(completed_on__isnull=True)),
+        overdue=Count("id", filter=Q(completed_on__isnull=True, due_on__lt=today)),
+    )
+    return PerformanceFigures(
+        period=period,
+        stages=dict(sorted(stages.items())),
+        by_channel=by_channel,
+        by_category=by_category,
+        extension_reasons=reasons,
+        actions=actions,
+        by_month=by_month,
+        **totals,
+    )
+
+
+def _as_date(value) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def operational_stages(*, user, period: Period, service_area=None, procedure=None):
+    """The manager's operational export: one row per stage received or responded in the period.
+
+    References, never names (issue 6); only complaints the user may open (the access rule), so a
+    restricted complaint appears only to the people named on it. Values only, no instances."""
+    in_period = (period.start, period.end)
+    qs = ComplaintStage.objects.filter(
+        _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__"),
+        complaint__in=visible_complaints(user),
+    ).filter(Q(received_on__range=in_period) | Q(responded_on__range=in_period))
+    return (
+        qs.annotate(deadline=Coalesce("agreed_response_on", "response_due"), extension_count=Count("extensions"))
+        .order_by("complaint__received_on", "complaint__reference", "number")
+        .values_list(
+            "complaint__reference",
+            "complaint__procedure__name",
+            "complaint__service_area__name",
+            "complaint__category__name",
+            "complaint__channel",
+            "complaint__status",
+            "number",
+            "received_on",
+            "deadline",
+            "responded_on",
+            "extension_count",
+            "outcome",
+            "payment_amount",
+        )
+    )
+
+
+# --- Ombudsman figures (the LGSCO annual review letter, DOMAIN.md §2.5) --------------------------
+
+
+@dataclass
+class OmbudsmanFigures:
+    year: Period
+    decisions: int
+    investigated: int
+    upheld: int
+    satisfactory_remedy: int
+    compliance_outcomes: int
+    complied: int
+    late_recommendations: int
+    completed_recommendations: int
+    reports: int
+    further_reports: int
+    by_outcome: dict[str, int]
+    published: LgscoPublishedFigures | None
+
+    @property
+    def uphold_rate(self) -> Decimal | None:
+        return rules.percent(self.upheld, self.investigated)
+
+    @property
+    def satisfactory_remedy_rate(self) -> Decimal | None:
+        return rules.percent(self.satisfactory_remedy, self.upheld)
+
+    @property
+    def compliance_rate(self) -> Decimal | None:
+        return rules.percent(self.complied, self.compliance_outcomes)
+
+
+def _case_scope(user) -> Q:
+    return _in_areas("service_area", reporting_area_ids(user))
+
+
+def _recommendation_scope(user) -> Q:
+    areas = reporting_area_ids(user)
+    if areas is None:
+        return Q()
+    # A recommendation filed under another service area belongs to that area's figures too.
+    return Q(case__service_area__in=areas) | Q(service_area__in=areas)
+
+
+def ombudsman_figures(*, user, year: Period) -> OmbudsmanFigures:
+    """The annual-letter figures for one year (1 April to 31 March) from the council's records.
+
+    - Decisions: cases with a final decision in the year.
+    - Investigated: those upheld or not upheld (not premature, out of jurisdiction or closed
+      after initial enquiries). Upheld: `UPHELD_OUTCOMES`. Uphold rate = upheld ÷ investigated.
+    - Satisfactory remedy rate = upheld where the council had already provided a satisfactory
+      remedy ÷ upheld.
+    - Compliance rate = recommendations whose LGSCO compliance outcome, recorded in the year, is
+      complied (on time or late) ÷ every compliance outcome recorded in the year.
+    - Late recommendations: completed in the year after the due date in force.
+    - Public interest reports: received in the year (further reports included, and counted too).
+    """
+    in_year = (year.start, year.end)
+    decided = OmbudsmanCase.objects.filter(_case_scope(user), final_decision_on__range=in_year)
+    cases = decided.aggregate(
+        decisions=Count("id"),
+        investigated=Count("id", filter=Q(outcome__in=INVESTIGATED_OUTCOMES)),
+        upheld=Count("id", filter=Q(outcome__in=UPHELD_OUTCOMES)),
+        satisfactory_remedy=Count("id", filter=Q(outcome=CaseOutcome.UPHELD_SATISFACTORY_REMEDY)),
+    )
+    by_outcome = {r["outcome"]: r["n"] for r in decided.values("outcome").annotate(n=Count("id")).order_by()}
+    recs = Recommendation.objects.filter(_recommendation_scope(user)).aggregate(
+        compliance_outcomes=Count(
+            "id", filter=Q(lgsco_outcome_on__range=in_year) & ~Q(lgsco_status=LgscoStatus.PENDING)
+        ),
+        complied=Count("id", filter=Q(lgsco_outcome_on__range=in_year, lgsco_status__in=COMPLIED)),
+        late_recommendations=Count("id", filter=Q(completed_on__range=in_year, is_late=True)),
+        completed_recommendations=Count("id", filter=Q(completed_on__range=in_year)),
+    )
+    reports = PublicInterestReport.objects.filter(
+        _in_areas("case__service_area", reporting_area_ids(user)), received_on__range=in_year
+    ).aggregate(reports=Count("id"), further_reports=Count("id", filter=Q(is_further_report=True)))
+    published = LgscoPublishedFigures.objects.filter(year_start=year.start.year).select_related("entered_by").first()
+    return OmbudsmanFigures(year=year, by_outcome=by_outcome, published=published, **cases, **recs, **reports)
+
+
+def compliance_by_year(*, user, last_year_start: int, years: int = 5) -> list[tuple[Period, int, int]]:
+    """(year, compliance outcomes recorded, complied) for `years` financial years: one query."""
+    periods = [rules.financial_year(last_year_start - n) for n in reversed(range(years))]
+    aggregates = {}
+    for p in periods:
+        in_year = Q(lgsco_outcome_on__range=(p.start, p.end))
+        aggregates[f"outcomes_{p.start.year}"] = Count("id", filter=in_year & ~Q(lgsco_status=LgscoStatus.PENDING))
+        aggregates[f"complied_{p.start.year}"] = Count("id", filter=in_year & Q(lgsco_status__in=COMPLIED))
+    counts = Recommendation.objects.filter(_recommendation_scope(user)).aggregate(**aggregates)
+    return [(p, counts[f"outcomes_{p.start.year}"], counts[f"complied_{p.start.year}"]) for p in periods]
+
+
+def published_figures_for(year_start: int) -> LgscoPublishedFigures | None:
+    return LgscoPublishedFigures.objects.filter(year_start=year_start).first()
+
+
+# --- the learning register ----------------------------------------------------------------------
+
+
+def visible_learning(user) -> QuerySet[LearningItem]:
+    """Learning items in the user's reporting areas, and any the user owns (so an owner can mark theirs done)."""
+    return LearningItem.objects.filter(_in_areas("service_area", reporting_area_ids(user)) | Q(owner=user))
+
+
+def learning_item_for(user, pk: int) -> LearningItem:
+    try:
+        return (
+            visible_learning(user)
+            .select_related("service_area", "owner", "complaint", "ombudsman_case", "created_by")
+            .get(pk=pk)
+        )
+    except LearningItem.DoesNotExist as exc:
+        raise Http404("No learning item found") from exc
+
+
+@dataclass
+class LearningRegister:
+    by_theme: list[dict]
+    by_area: list[dict]
+    items: list[LearningItem]
+
+
+def learning_register(*, user, filters: dict) -> LearningRegister:
+    """The register by theme and by service area (counts in the database), and the items themselves."""
+    items = LearningItem.objects.filter(_in_areas("service_area", reporting_area_ids(user)))
+    if filters.get("theme"):
+        items = items.filter(theme=filters["theme"])
+    if filters.get("service_area"):
+        items = items.filter(service_area=filters["service_area"])
+    if filters.get("status"):
+        items = items.filter(status=filters["status"])
+    counts = {
+        "open_count": Count("id", filter=Q(status=LearningStatus.OPEN)),
+        "done_count": Count("id", filter=Q(status=LearningStatus.DONE)),
+        "dropped_count": Count("id", filter=Q(status=LearningStatus.DROPPED)),
+        "total": Count("id"),
+    }
+    by_theme = list(items.values("theme").annotate(**counts).order_by("theme"))
+    by_area = list(items.values("service_area__name").annotate(**counts).order_by("service_area__name"))
+    rows = list(
+        items.select_related("service_area", "owner", "complaint", "ombudsman_case").order_by(
+            "theme", "service_area__name", "due_on", "id"
+        )
+    )
+    return LearningRegister(by_theme=by_theme, by_area=by_area, items=rows)
+
+
+def learning_owner_choices(user) -> QuerySet[User]:
+    """People who may own a learning action: staff with a role in the user's reporting areas."""
+    areas = reporting_area_ids(user)
+    qs = User.objects.filter(is_active=True, groups__name__in=["Caseworker", "Manager", "Complaints admin"])
+    if areas is not None:
+        qs = qs.filter(service_areas__in=areas)
+    return qs.distinct().order_by("first_name", "last_name", "username")
+
+
+def complaint_by_reference(user, reference: str) -> Complaint | None:
+    """A complaint the user may open, by its reference (any case)."""
+    return visible_complaints(user).filter(reference__iexact=reference.strip()).select_related("service_area").first()
+
+
+def case_by_reference(user, reference: str) -> OmbudsmanCase | None:
+    return visible_cases(user).filter(reference=reference).select_related("service_area").first()
+
+
+def complaint_visible(user, pk) -> Complaint | None:
+    return visible_complaints(user).filter(pk=pk).select_related("service_area").first()
+
+
+def case_visible(user, pk) -> OmbudsmanCase | None:
+    return visible_cases(user).filter(pk=pk).select_related("service_area").first()
+
+
+# --- the case report for a committee --------------------------------------------------------------
+
+
+@dataclass
+class CaseReport:
+    case: OmbudsmanCase
+    complaints: list[Complaint]
+    hidden_complaints: int
+    recommendations: list[Recommendation]
+    reports: list[PublicInterestReport]
+    # Names recorded on every linked complaint (values only), so the report can make sure none appears.
+    people: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def case_report(*, user, case_pk: int) -> CaseReport:
+    """Everything a committee case report shows, for a case the user may open (404 otherwise).
+
+    Linked complaints the user may not open (restricted, not named on them) are counted, not shown."""
+    case = case_for(user, case_pk)
+    linked = case.complaints.all()
+    complaints = list(
+        visible_complaints(user)
+        .filter(pk__in=linked.values("pk"))
+        .select_related("procedure", "category", "service_area")
+        .prefetch_related(
+            "stages__rule__procedure_stage",
+            "stages__extensions",
+            "stages__escalation_request",
+            "stages__clock_stops",
+            "signpostings__suspension__procedure_stage",
+            "signpostings__stage",
+            "procedure__stages__suspensions",
+        )
+        .order_by("received_on", "id")
+    )
+    hidden = linked.count() - len(complaints)
+    recommendations = list(
+        case.recommendations.select_related("service_area")
+        .prefetch_related("extensions", "payments")
+        .order_by("due_on", "id")
+    )
+    reports = list(case.reports.prefetch_related("committees").order_by("received_on", "id"))
+    return CaseReport(
+        case=case,
+        complaints=complaints,
+        hidden_complaints=hidden,
+        recommendations=recommendations,
+        reports=reports,
+        people=list(linked.values_list("complainant_name", "affected_person_name", "representative_name")),
+    )
+
+
+def case_choices(user) -> QuerySet[OmbudsmanCase]:
+    """Cases with a final decision the user may open, newest decision first (for the case report picker)."""
+    return (
+        visible_cases(user)
+        .filter(final_decision_on__isnull=False)
+        .order_by("-final_decision_on", "-id")
+        .values_list("pk", "reference", "final_decision_on")
+    )
+
+
+def months_received(figures: PerformanceFigures) -> list[tuple[dt.date, int]]:
+    """(month, complaints received) for every month of the period, with zero months."""
+    counts = defaultdict(int, figures.by_month)
+    return [(month, counts[month]) for month in rules.months_in(figures.period)]

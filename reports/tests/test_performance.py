@@ -1,0 +1,234 @@
+"""The performance report against the hand-counted complaints of conftest.py (issue 6, "Correctness")."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from complaints import services
+from complaints.models import Channel, Outcome, Procedure
+from reports import rules, selectors
+from reports.tests.conftest import TODAY, acknowledge, area, register, stage_of
+from reports.tests.helpers import cell, csv_rows, page_tables
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
+
+YEAR = rules.financial_year(2025)
+URL = "/reports/performance/?year=2025"
+
+
+def figures(user, period=YEAR, **filters):
+    return selectors.performance_figures(user=user, period=period, today=TODAY, **filters)
+
+
+def test_received_counts_each_stage_by_its_own_received_date(people, hand_counted):
+    f = figures(people["mona"])
+    assert (f.stage(1).received, f.stage(2).received, f.complaints) == (8, 1, 8)
+    assert f.by_channel == {Channel.EMAIL: 5, Channel.PHONE: 1, Channel.LETTER: 1, Channel.WEB_FORM: 1}
+    assert f.by_category == {"": 8}
+    assert f.by_month == {dt.date(2025, 6, 1): 7, dt.date(2025, 8, 1): 1}
+
+
+def test_responded_on_the_due_date_is_on_time_and_the_next_working_day_is_late(people, hand_counted):
+    a, b = stage_of(hand_counted["A"]), stage_of(hand_counted["B"])
+    assert a.response_due == a.responded_on == dt.date(2025, 6, 17)
+    assert b.response_due == dt.date(2025, 6, 17) and b.responded_on == dt.date(2025, 6, 18)
+    stage1 = figures(people["mona"]).stage(1)
+    # A, C (extended), E, G, H on time; B late; F left out (withdrawn).
+    assert (stage1.responses, stage1.on_time) == (6, 5)
+    assert stage1.on_time_rate == Decimal("83.3")
+
+
+def test_an_extension_moves_the_deadline(people, hand_counted):
+    c = stage_of(hand_counted["C"])
+    assert (c.original_response_due, c.response_due, c.responded_on) == (
+        dt.date(2025, 6, 17),
+        dt.date(2025, 6, 24),
+        dt.date(2025, 6, 24),
+    )
+    f = figures(people["mona"])
+    assert (f.stage(1).extensions, f.stage(1).extended_stages) == (1, 1)
+    assert f.extension_reasons == [(1, "Waiting for the contractor's report", 1)]
+    assert (f.stage(2).responses, f.stage(2).on_time) == (1, 1)
+
+
+def test_an_agreed_response_date_is_the_deadline_in_force(people, bank_holidays):
+    """Adult social care: the date agreed with the complainant, not the 6-month outer limit, is the deadline;
+    an extension moves the agreed date."""
+    casey = people["casey"]
+    late = register(casey, dt.date(2025, 6, 2), procedure="adults")
+    acknowledge(late, dt.date(2025, 6, 3), agreed_response_on=dt.date(2025, 6, 20))
+    services.stage_respond(
+        by=casey, stage=stage_of(late), responded_on=dt.date(2025, 6, 23), outcome=Outcome.UPHELD, today=TODAY
+    )
+    extended = register(casey, dt.date(2025, 6, 2), procedure="adults")
+    acknowledge(extended, dt.date(2025, 6, 3), agreed_response_on=dt.date(2025, 6, 20))
+    services.stage_extend(
+        by=casey,
+        stage=stage_of(extended),
+        new_due=dt.date(2025, 6, 27),
+        reason="Waiting for the care provider",
+        complainant_told_on=dt.date(2025, 6, 18),
+        today=TODAY,
+    )
+    services.stage_respond(
+        by=casey, stage=stage_of(extended), responded_on=dt.date(2025, 6, 27), outcome=Outcome.UPHELD, today=TODAY
+    )
+    assert stage_of(late).response_due > dt.date(2025, 11, 1)  # the outer limit, months away
+    stage1 = figures(people["mona"]).stage(1)
+    assert (stage1.responses, stage1.on_time) == (2, 1)
+
+
+def test_a_withdrawn_complaint_counts_as_received_and_not_in_responses(people, hand_counted):
+    f = figures(people["mona"])
+    assert (f.withdrawn_received, f.withdrawn_in_period) == (2, 2)
+    stage1 = f.stage(1)
+    # F was answered (late, upheld) and then withdrawn: received yes; timeliness and outcomes no.
+    assert (stage1.upheld, stage1.partly_upheld, stage1.not_upheld) == (2, 1, 3)
+    assert stage1.responses == 6
+
+
+def test_working_days_to_respond_skip_weekends_and_bank_holidays(people, hand_counted):
+    f = figures(people["mona"])
+    assert sorted(f.stage(1).days) == [5, 6, 11, 11, 12, 16]  # G: 25 August 2025 is a bank holiday
+    assert (f.stage(1).mean_days, f.stage(1).median_days) == (Decimal("10.2"), Decimal("11.0"))
+    assert f.stage(2).days == [21]
+
+
+def test_escalation_payments_and_actions(people, hand_counted):
+    f = figures(people["mona"])
+    assert (f.escalated, f.escalation_base, f.escalation_rate) == (1, 6, Decimal("16.7"))
+    assert (f.payments, f.paid) == (1, Decimal("100.00"))
+    assert f.actions == {"promised": 3, "on_time": 1, "late": 1, "outstanding": 1, "overdue": 1}
+
+
+def test_the_previous_year_is_the_same_period_a_year_earlier(people, hand_counted):
+    previous = figures(people["mona"], period=YEAR.previous())
+    assert (previous.period.start, previous.period.end) == (dt.date(2024, 4, 1), dt.date(2025, 3, 31))
+    assert (previous.stage(1).received, previous.stage(1).responses, previous.stage(1).on_time) == (7, 7, 5)
+    assert previous.stage(1).on_time_rate == Decimal("71.4")
+
+
+def test_figures_cover_the_users_service_areas_and_restricted_complaints(people, hand_counted):
+    assert figures(people["ada"]).stage(1).received == 9  # N is in Highways
+    assert figures(people["max"]).stage(1).received == 1
+    # H is restricted and Mona is not named on it: it still counts (a number names nobody).
+    assert figures(people["mona"]).by_channel[Channel.WEB_FORM] == 1
+
+
+def test_filters_by_service_area_and_procedure(people, hand_counted):
+    assert figures(people["ada"], service_area=area("Highways")).complaints == 1
+    assert figures(people["ada"], procedure=Procedure.objects.get(slug="adults")).complaints == 0
+
+
+def test_a_quarter_and_custom_dates(people, hand_counted):
+    q1 = rules.quarter(2025, 1)
+    assert figures(people["mona"], period=q1).complaints == 7  # G came in August (Q2)
+    custom = rules.Period(start=dt.date(2025, 8, 1), end=dt.date(2025, 8, 31))
+    assert figures(people["mona"], period=custom).complaints == 1
+
+
+# --- the page and its CSV -------------------------------------------------------------------------
+
+
+@pytest.fixture
+def report_page(client, people, hand_counted):
+    client.force_login(people["mona"])
+    response = client.get(URL)
+    assert response.status_code == 200
+    return response
+
+
+def test_the_page_shows_the_hand_counted_figures_with_small_numbers_suppressed(report_page):
+    tables = page_tables(report_page.content)
+    timeliness = tables["timeliness"]
+    assert cell(timeliness, "Stage 1", "Responses") == "6"
+    assert cell(timeliness, "Stage 1", "Within the time limit") == "5"  # 5 is shown as 5
+    assert cell(timeliness, "Stage 1", "Within the time limit (%)") == "83.3%"
+    assert cell(timeliness, "Stage 1", "A year earlier (%)") == "71.4%"
+    assert cell(timeliness, "Stage 1", "Change") == "up 11.9 points"
+    assert cell(timeliness, "Stage 2", "Responses") == "fewer than 5"
+    assert cell(timeliness, "Stage 2", "Within the time limit (%)") == "fewer than 5"
+
+    received = tables["received_by_stage"]
+    assert [cell(received, "Stage 1", c) for c in ("Received", "A year earlier", "Change")] == ["8", "7", "up 1"]
+    assert cell(received, "Stage 2", "Received") == "fewer than 5"
+    assert cell(received, "Stage 2", "Change") == "not shown"
+
+    channels = tables["received_by_channel"]
+    assert cell(channels, "Email", "Complaints") == "5"
+    assert cell(channels, "Phone", "Complaints") == "fewer than 5"
+    assert cell(channels, "Web form", "A year earlier") == "7"
+
+    days = tables["response_days"]
+    assert (cell(days, "Stage 1", "Average"), cell(days, "Stage 1", "Median")) == ("10.2", "11")
+    assert cell(days, "Stage 2", "Average") == "fewer than 5"
+
+    outcomes = tables["outcomes"]
+    assert cell(outcomes, "Stage 1", "Not upheld") == "fewer than 5"
+    # 3 of 6 upheld or partly upheld: the rate would give the hidden 3 away.
+    assert cell(outcomes, "Stage 1", "Upheld or partly upheld (%)") == "fewer than 5"
+    assert cell(tables["escalation"], "Escalation rate", "This period") == "fewer than 5"
+    assert cell(tables["withdrawn"], "Received in the period and since withdrawn", "This period") == "fewer than 5"
+    assert cell(tables["payments"], "All stages", "Total paid") == "fewer than 5"
+
+
+def test_every_table_has_a_csv_with_exactly_the_pages_cells(client, report_page):
+    tables = page_tables(report_page.content)
+    assert len(tables) == 14
+    for name, rows in tables.items():
+        response = client.get(f"{URL}&format=csv&table={name}")
+        assert response.status_code == 200
+        assert response["Content-Type"].startswith("text/csv")
+        exported = csv_rows(response)
+        if len(exported) == 1:  # an empty table: the page shows one "nothing to show" row
+            assert len(rows) == 2 and len(rows[1]) == 1
+        else:
+            assert exported == rows, name
+
+
+def test_an_unknown_table_is_not_found(client, report_page):
+    assert client.get(f"{URL}&format=csv&table=nope").status_code == 404
+
+
+def test_no_complainant_details_on_the_page_or_in_any_export(client, report_page):
+    for name in page_tables(report_page.content):
+        report_page.content += b"".join(client.get(f"{URL}&format=csv&table={name}").streaming_content)
+    operational = b"".join(client.get("/reports/performance/stages.csv?year=2025").streaming_content)
+    for content in (report_page.content, operational):
+        for detail in (
+            b"Jane Doe-Smith",
+            b"Doe-Smith",
+            b"jane.doe-smith@example.org",
+            b"07700 900123",
+            b"Example Street",
+        ):
+            assert detail not in content
+
+
+def test_the_operational_export_lists_references_the_manager_can_open(client, report_page, hand_counted):
+    rows = csv_rows(client.get("/reports/performance/stages.csv?year=2025"))
+    references = {row[0] for row in rows[1:]}
+    visible = {hand_counted[k].reference for k in "ABCDEFG"}
+    assert references == visible  # not H (restricted, Mona is not named), not N (Highways)
+    c_stage1 = next(r for r in rows if r[0] == hand_counted["C"].reference and r[6] == "1")
+    assert c_stage1[7:12] == ["2025-06-02", "2025-06-24", "2025-06-24", "Yes", "1"]
+
+
+def test_a_bad_custom_period_says_what_is_wrong_and_shows_the_year(client, people, hand_counted):
+    client.force_login(people["mona"])
+    response = client.get("/reports/performance/?year=2025&start_0=10&start_1=6&start_2=2025&end_0=&end_1=&end_2=")
+    assert response.status_code == 200
+    assert b"Enter both the first and the last day of the period" in response.content
+    assert b"There is a problem" in response.content
+
+
+def test_a_custom_period_is_used_when_both_dates_are_given(client, people, hand_counted):
+    client.force_login(people["mona"])
+    response = client.get(
+        "/reports/performance/?year=2025&start_0=1&start_1=8&start_2=2025&end_0=31&end_1=8&end_2=2025"
+    )
+    assert b"1 August 2025 to 31 August 2025" in response.content
+    assert cell(page_tables(response.content)["received_by_stage"], "Stage 1", "Received") == "fewer than 5"
