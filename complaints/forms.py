@@ -32,14 +32,18 @@ class GovDateField(DateInputField):
             sub.error_messages["incomplete"] = f"{what[0].upper()}{what[1:]} must include a {name}"
 
     def compress(self, data_list):
-        day, month, year = data_list
-        if not (day and month and year):
+        day, month, year = (str(part).strip() if part is not None else "" for part in data_list)
+        if not (day or month or year):
+            if self.required:
+                raise ValidationError(self.error_messages["required"], code="required")
             return None
-        if len(str(year)) != 4:
+        if not (day and month and year):
+            raise ValidationError(self.error_messages["incomplete"], code="incomplete")
+        if len(year) != 4:
             raise ValidationError(f"The year of {self.what} must have 4 numbers")
         try:
             return dt.date(int(year), int(month), int(day))
-        except ValueError as exc:
+        except (ValueError, OverflowError) as exc:  # huge numbers overflow a C int
             raise ValidationError(f"{self.what[0].upper()}{self.what[1:]} must be a real date") from exc
 
 

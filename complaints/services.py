@@ -655,6 +655,9 @@ def stage_respond(
     for point_id, point_outcome in (point_outcomes or {}).items():
         if point_id in points and point_outcome:
             PointOutcome.objects.create(stage=stage, point=points[point_id], outcome=point_outcome)
+    if actions and stage.complaint.is_restricted:
+        # The owner of a promised action must be able to open the complaint it belongs to.
+        stage.complaint.named_users.add(*{owner for _, owner, _ in actions})
     for description, owner, due_on in actions:
         sync_action_obligation(
             Action.objects.create(

@@ -180,6 +180,8 @@ class StageActionView(LoginRequiredMixin, View):
         self.stage = self.complaint.stages.select_related("rule", "handler").order_by("-number").first()
         self.stage.clock_running_stop = self.stage.clock_stops.filter(restarted_on__isnull=True).first()
         self.action = action
+        if action == "reassign" and not is_manager(request.user):
+            raise PermissionDenied("Only a manager can reassign a stage")
         allowed = {a["action"] for a in available_actions(request.user, self.complaint, self.stage)}
         return action in allowed
 
@@ -329,7 +331,7 @@ class StageActionView(LoginRequiredMixin, View):
     def post(self, request, pk, action):
         if not self.setup_action(request, pk, action):
             posted = request.POST.get("version", "")
-            if posted.isdigit() and posted != str(self.stage.version):
+            if posted.isascii() and posted.isdigit() and len(posted) < 12 and posted != str(self.stage.version):
                 return self.stale_after_move(request)
             return self.refuse()
         form = self.build_form(request.POST, request.FILES)

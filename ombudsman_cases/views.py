@@ -53,6 +53,7 @@ def case_detail(request, pk):
     case = selectors.case_for(request.user, pk)
     context = selectors.case_page(user=request.user, case=case, today=complaint_selectors.today())
     context["can_manage"] = can_manage_case(request.user, case)
+    context["is_manager"] = is_manager(request.user)
     return render(request, "ombudsman_cases/case_detail.html", context)
 
 

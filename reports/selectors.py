@@ -459,7 +459,10 @@ def published_figures_for(year_start: int) -> LgscoPublishedFigures | None:
 
 def visible_learning(user) -> QuerySet[LearningItem]:
     """Learning items in the user's reporting areas, and any the user owns (so an owner can mark theirs done)."""
-    return LearningItem.objects.filter(_in_areas("service_area", reporting_area_ids(user)) | Q(owner=user))
+    areas = reporting_area_ids(user)
+    if areas is None:  # every area (an empty Q would vanish in the OR below)
+        return LearningItem.objects.all()
+    return LearningItem.objects.filter(Q(service_area__in=areas) | Q(owner=user))
 
 
 def learning_item_for(user, pk: int) -> LearningItem:

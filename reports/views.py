@@ -225,6 +225,8 @@ def ombudsman(request):
 @reports_only
 @require_http_methods(["GET", "POST"])
 def published_figures(request, year_start: int):
+    if not 2000 <= year_start <= 2100:  # the years the LGSCO's figures can be entered for
+        raise Http404("No such year")
     year = financial_year(year_start)
     existing = selectors.published_figures_for(year_start)
     initial = {name: getattr(existing, name) for name in services.PUBLISHED_FIELDS} if existing else None
@@ -315,9 +317,11 @@ def learning_add(request):
     user = request.user
     initial = {"due_on": None}
     complaint = (
-        selectors.complaint_visible(user, request.GET.get("complaint")) if request.GET.get("complaint") else None
+        selectors.complaint_visible(user, request.GET["complaint"])
+        if request.GET.get("complaint", "").isdigit()
+        else None
     )
-    case = selectors.case_visible(user, request.GET.get("case")) if request.GET.get("case") else None
+    case = selectors.case_visible(user, request.GET["case"]) if request.GET.get("case", "").isdigit() else None
     if complaint:
         initial.update(complaint_reference=complaint.reference, service_area=complaint.service_area_id)
     if case:
