@@ -235,7 +235,16 @@ def digest_items(digest: Digest, *, today: dt.date) -> dict:
     )
     new_ids = {r.obligation_id for r in new}
     others = [i for i in items_for(digest.recipient, today=today) if i.pk not in new_ids] if digest.recipient else []
-    return {"new": new, "others": others}
+    hidden = []
+    if digest.recipient:
+        # A restricted record the recipient may not open is still escalated to them, but without its
+        # title or link: only that it exists, how overdue it is and whom to ask.
+        from reminders.selectors import visible_obligations
+
+        visible = set(visible_obligations(digest.recipient).filter(pk__in=new_ids).values_list("pk", flat=True))
+        hidden = [r for r in new if r.obligation_id not in visible]
+        new = [r for r in new if r.obligation_id in visible]
+    return {"new": new, "others": others, "hidden": hidden}
 
 
 def send_digest(*, digest_id: int, now: dt.datetime | None = None, today: dt.date | None = None) -> str:
@@ -264,7 +273,7 @@ def send_digest(*, digest_id: int, now: dt.datetime | None = None, today: dt.dat
         "base_url": settings.SITE_URL,
         **items,
     }
-    count = len(items["new"]) + len(items["others"])
+    count = len(items["new"]) + len(items["others"]) + len(items["hidden"])
     message = EmailMultiAlternatives(
         subject=f"{settings.SERVICE_NAME}: {count} item{'s' if count != 1 else ''} due or overdue ({today:%-d %B %Y})",
         body=render_to_string("emails/digest.txt", context),

@@ -591,7 +591,7 @@ DIGEST_BUG = (
     "visible_obligations), and the recommendation's title carries its wording even when the case is restricted "
     "(ombudsman_cases.services.sync_obligations), so the email shows the restricted text"
 )
-DIGEST_BUGS = {"manager": DIGEST_BUG}
+DIGEST_BUGS: dict = {}
 
 
 @pytest.mark.parametrize(
