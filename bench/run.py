@@ -177,6 +177,8 @@ def check_targets(by_size: dict[int, dict]) -> list[dict]:
             )
     for n in sizes:
         s = by_size[n]["sweep"]
+        if not s:
+            continue
         add(
             f"sweep + digests < {TARGET_SWEEP_S} s",
             f"n={n:,}",
@@ -184,7 +186,7 @@ def check_targets(by_size: dict[int, dict]) -> list[dict]:
             f"{s['total_s']} s, {s['total_queries']} queries, {s['due_obligations']:,} due obligations, "
             f"{s['digests']} digests",
         )
-    if big != small:
+    if big != small and by_size[big]["sweep"] and by_size[small]["sweep"]:
         sb, ss = by_size[big]["sweep"], by_size[small]["sweep"]
         # queries should follow batches (and recipients), not items
         per_item_big = sb["total_queries"] / max(1, sb["due_obligations"])
@@ -216,6 +218,9 @@ def main(argv=None) -> int:
     ap.add_argument("--check-fks", action="store_true", help="keep FK triggers on during the load (slower)")
     ap.add_argument("--no-reminder-history", action="store_true", help="no past reminders and digests")
     ap.add_argument("--report-only", action="store_true", help="rebuild the table from var/bench/size-*.json")
+    ap.add_argument("--reuse", action="store_true", help="reuse bench_<n> loaded by an earlier run (migrate only)")
+    ap.add_argument("--only", action="append", help="only pages whose name contains this (repeatable); floor kept")
+    ap.add_argument("--no-sweep", action="store_true", help="skip the reminder sweep and digests")
     args = ap.parse_args(argv)
     sizes = args.complaints or [10_000, 100_000]
     for host in (args.pg_url, args.redis_url):
@@ -267,6 +272,12 @@ def main(argv=None) -> int:
             cmd.append("--check-fks")
         if args.no_reminder_history:
             cmd.append("--no-reminder-history")
+        if args.reuse:
+            cmd.append("--reuse")
+        if args.no_sweep:
+            cmd.append("--no-sweep")
+        for only in args.only or ():
+            cmd += ["--only", only]
         subprocess.run(cmd, cwd=BASE_DIR, env=env, check=True)
         by_size[n] = json.loads(out.read_text())
         add_ratios(by_size[n])
@@ -305,7 +316,8 @@ def main(argv=None) -> int:
                 }
             )
         s = data["sweep"]
-        rows.append({"name": "reminder sweep + digests", "n": n, "sweep": True, **s})
+        if s:
+            rows.append({"name": "reminder sweep + digests", "n": n, "sweep": True, **s})
         detail["sizes"][n] = {
             "generation": data["generation"],
             "slowest_queries": {p["name"]: p.get("slowest_queries") for p in data["pages"]},
@@ -325,7 +337,7 @@ def main(argv=None) -> int:
         )
         print_size_table(data["pages"])
         s = data["sweep"]
-        print(
+        print() if not s else print(
             f"reminder sweep + digests: {s['total_s']} s in all ({s['total_queries']} queries): sweep "
             f"{s['sweep_s']} s / {s['sweep_queries']} queries for {s['due_obligations']:,} due obligations "
             f"({s['reminders_recorded']:,} reminders, {s['batches']} batches); prepare {s['prepare_s']} s; "

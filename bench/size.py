@@ -52,6 +52,15 @@ def recreate_database(database_url: str, name: str) -> None:
     conn.close()
 
 
+def database_exists(database_url: str, name: str) -> bool:
+    conn = psycopg2.connect(admin_dsn(database_url))
+    with conn.cursor() as cur:
+        cur.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
+        found = cur.fetchone() is not None
+    conn.close()
+    return found
+
+
 def vacuum_analyze(database_url: str) -> None:
     conn = psycopg2.connect(database_url)
     conn.autocommit = True
@@ -79,6 +88,9 @@ def main(argv=None) -> int:
     ap.add_argument("--check-fks", action="store_true")
     ap.add_argument("--no-reminder-history", action="store_true")
     ap.add_argument("--out", required=True)
+    ap.add_argument("--reuse", action="store_true", help="keep bench_<n> if it was loaded before (migrate only)")
+    ap.add_argument("--only", action="append", help="measure only pages whose name contains this (repeatable)")
+    ap.add_argument("--no-sweep", action="store_true", help="skip the reminder sweep and digests")
     args = ap.parse_args(argv)
 
     n = args.complaints
@@ -90,62 +102,84 @@ def main(argv=None) -> int:
     os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
     result: dict = {"n": n, "database": db_name, "pages": [], "sweep": {}, "generation": {}}
 
-    log(f"{db_name}: fresh database, migrate, bank holidays")
-    t0 = time.perf_counter()
-    recreate_database(database_url, db_name)
-    import django
+    gen_file = BASE_DIR / "var" / "bench" / f"gen-{n}.json"
+    if args.reuse and gen_file.exists() and database_exists(database_url, db_name):
+        import django
 
-    django.setup()
-    from django.core.cache import cache
-    from django.core.management import call_command
+        django.setup()
+        from django.core.cache import cache
+        from django.core.management import call_command
+        from django.utils import timezone
 
-    call_command("migrate", verbosity=0, interactive=False)
-    call_command("load_bank_holidays", verbosity=0)
-    cache.clear()  # the bench's own Redis database: calendars cached from another size must go
-    t_schema = time.perf_counter() - t0
+        log(f"{db_name}: reusing the loaded database (migrate only)")
+        call_command("migrate", verbosity=0, interactive=False)
+        cache.clear()
+        saved = json.loads(gen_file.read_text())
+        gen, result["generation"] = saved["gen"], saved["generation"]
+        today = timezone.localdate()
+    else:
+        log(f"{db_name}: fresh database, migrate, bank holidays")
+        t0 = time.perf_counter()
+        recreate_database(database_url, db_name)
+        import django
 
-    from django.db import connection
-    from django.utils import timezone
+        django.setup()
+        from django.core.cache import cache
+        from django.core.management import call_command
 
-    from bench import dataset
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("load_bank_holidays", verbosity=0)
+        cache.clear()  # the bench's own Redis database: calendars cached from another size must go
+        t_schema = time.perf_counter() - t0
 
-    today = timezone.localdate()
-    log(
-        f"{db_name}: generating {n:,} complaints, {cases:,} Ombudsman cases, {recs:,} recommendations "
-        f"(today {today}, seed {args.seed})"
-    )
-    gen = dataset.generate(
-        complaints=n,
-        cases=cases,
-        recommendations=recs,
-        today=today,
-        seed=args.seed,
-        reminder_history=not args.no_reminder_history,
-        check_foreign_keys=args.check_fks,
-    )
-    connection.close()
-    t1 = time.perf_counter()
-    vacuum_analyze(database_url)
-    t_vacuum = time.perf_counter() - t1
-    gen_s = gen["timings"]["total_s"]
-    log(
-        f"{db_name}: generated in {gen_s:.1f} s (simulation {gen['timings']['simulate_s']:.1f} s, "
-        f"{sum(gen['tables'].values()):,} rows); migrate + holidays {t_schema:.1f} s; VACUUM ANALYZE {t_vacuum:.1f} s"
-    )
-    log(f"{db_name}: {json.dumps(gen['counts'])}")
-    result["generation"] = {
-        "generate_s": gen_s,
-        "simulate_s": gen["timings"]["simulate_s"],
-        "schema_s": round(t_schema, 1),
-        "vacuum_analyze_s": round(t_vacuum, 1),
-        "rows": sum(gen["tables"].values()),
-        "counts": gen["counts"],
-        "tables": gen["tables"],
-        "today": today.isoformat(),
-        "seed": args.seed,
-    }
+        from django.db import connection
+        from django.utils import timezone
+
+        from bench import dataset
+
+        today = timezone.localdate()
+        log(
+            f"{db_name}: generating {n:,} complaints, {cases:,} Ombudsman cases, {recs:,} recommendations "
+            f"(today {today}, seed {args.seed})"
+        )
+        gen = dataset.generate(
+            complaints=n,
+            cases=cases,
+            recommendations=recs,
+            today=today,
+            seed=args.seed,
+            reminder_history=not args.no_reminder_history,
+            check_foreign_keys=args.check_fks,
+        )
+        connection.close()
+        t1 = time.perf_counter()
+        vacuum_analyze(database_url)
+        t_vacuum = time.perf_counter() - t1
+        gen_s = gen["timings"]["total_s"]
+        log(
+            f"{db_name}: generated in {gen_s:.1f} s (simulation {gen['timings']['simulate_s']:.1f} s, "
+            f"{sum(gen['tables'].values()):,} rows); migrate + holidays {t_schema:.1f} s; VACUUM ANALYZE {t_vacuum:.1f} s"
+        )
+        log(f"{db_name}: {json.dumps(gen['counts'])}")
+        result["generation"] = {
+            "generate_s": gen_s,
+            "simulate_s": gen["timings"]["simulate_s"],
+            "schema_s": round(t_schema, 1),
+            "vacuum_analyze_s": round(t_vacuum, 1),
+            "rows": sum(gen["tables"].values()),
+            "counts": gen["counts"],
+            "tables": gen["tables"],
+            "today": today.isoformat(),
+            "seed": args.seed,
+        }
+        gen_file.parent.mkdir(parents=True, exist_ok=True)
+        gen_file.write_text(
+            json.dumps({"gen": {"bench_users": gen["bench_users"]}, "generation": result["generation"]}, default=str)
+        )
 
     pages = choose_pages(gen["bench_users"], today)
+    if args.only:
+        pages = [p for i, p in enumerate(pages) if i == 0 or any(o.lower() in p["name"].lower() for o in args.only)]
     port = free_port()
     server = start_gunicorn(port, args.workers, BASE_DIR / "var" / "bench" / f"gunicorn-{n}.log")
     try:
@@ -210,7 +244,8 @@ def main(argv=None) -> int:
 
     count_queries(result["pages"], cookies)
     measure_csv_memory(result["pages"], cookies)
-    result["sweep"] = measure_sweep(today)
+    if not args.no_sweep:
+        result["sweep"] = measure_sweep(today)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
     return 0

@@ -311,17 +311,20 @@ def learning(request):
     return render(request, "reports/learning.html", context)
 
 
+def _plain_id(value):
+    """A record id from a query string, or None: ASCII digits only ("²" passes isdigit()), at most 12 of them."""
+    value = value or ""
+    return int(value) if value.isascii() and value.isdigit() and len(value) <= 12 else None
+
+
 @reports_only
 @require_http_methods(["GET", "POST"])
 def learning_add(request):
     user = request.user
     initial = {"due_on": None}
-    complaint = (
-        selectors.complaint_visible(user, request.GET["complaint"])
-        if request.GET.get("complaint", "").isdigit()
-        else None
-    )
-    case = selectors.case_visible(user, request.GET["case"]) if request.GET.get("case", "").isdigit() else None
+    complaint_id, case_id = _plain_id(request.GET.get("complaint")), _plain_id(request.GET.get("case"))
+    complaint = selectors.complaint_visible(user, complaint_id) if complaint_id else None
+    case = selectors.case_visible(user, case_id) if case_id else None
     if complaint:
         initial.update(complaint_reference=complaint.reference, service_area=complaint.service_area_id)
     if case:

@@ -185,8 +185,8 @@ def build_world() -> World:
             responded_on=days(20),
             outcome="upheld",
             today=today,
-            # Well overdue, so the owners' manager is told too. The second owner (hal) is not
-            # named on the restricted complaint: see test_the_owner_of_an_action_...
+            # Well overdue, so the owners' manager is told too. The second owner (hal) has no
+            # other part in the restricted complaint: see test_the_owner_of_an_action_...
             actions=[("Write to the school", hana, days(10)), ("Send the file to the panel", hal, days(10))],
         )
         c["responded", kind] = responded

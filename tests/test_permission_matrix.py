@@ -268,21 +268,11 @@ ROWS: list[Row] = [
     record("reports:case", REPORT_OF_CASE, lambda w, k: {"case_pk": w.cases[k].pk}),
 ]
 
-# Cells where the product answers wrongly today. Each is a strict xfail: when the bug is fixed
-# the test passes, fails as XPASS, and the entry must go.
-REASSIGN_BUG = (
-    "BUG: a caseworker who opens the Reassign stage action (managers only) is redirected to the "
-    "complaint with 'That action is not available for this complaint now' (302) instead of a 403, "
-    "unlike every other manager-only page (legal hold, LGSCO extend/reassign); "
-    "StageActionView.setup_action folds the role check into the workflow check"
-)
-LEARNING_ADMIN_BUG = (
-    "BUG: a complaints admin gets 404 on every learning item they do not own: "
-    "reports.selectors.visible_learning builds `_in_areas(...) | Q(owner=user)`, and for an admin "
-    "_in_areas is the empty Q(), which `|` collapses away, leaving only Q(owner=user); the learning "
-    "register (reports.selectors.learning_register) lists the same items with links to them"
-)
-KNOWN_BUGS: dict[tuple[str, str, str], str] = {}  # none open
+# Cells where the product answers wrongly today: (row label, kind, persona) -> "BUG: ...". Each
+# becomes a strict xfail, so when the bug is fixed the test passes, fails as XPASS, and the entry
+# goes. Empty now: what this matrix found (reassign answered 302 to caseworkers, admins were
+# refused learning items, the case page linked caseworkers to reports) is fixed.
+KNOWN_BUGS: dict[tuple[str, str, str], str] = {}
 
 
 # --- what the product serves -----------------------------------------------------------------------
@@ -407,7 +397,7 @@ def links(response) -> list[str]:
     return out
 
 
-LIST_BUGS: dict = {}
+LIST_BUGS: dict = {}  # (persona, list page) -> "BUG: ...", as KNOWN_BUGS
 
 
 @pytest.mark.parametrize(
@@ -492,13 +482,7 @@ RECORD_PAGES = {
 }
 
 
-CASE_PAGE_REPORT_LINKS_BUG = (
-    "BUG: the LGSCO case page shows a caseworker Link Officer 'Add to the learning register' "
-    "(/reports/learning/new/?case=) and 'Committee case report' (/reports/case/<pk>/), which answer 403 to "
-    "caseworkers (reports are for managers and admins): templates/ombudsman_cases/case_detail.html puts them "
-    "under {% if can_manage %}, which includes the Link Officer"
-)
-RECORD_PAGE_BUGS: dict = {}
+RECORD_PAGE_BUGS: dict = {}  # (persona, record page, kind) -> "BUG: ...", as KNOWN_BUGS
 
 
 @pytest.mark.parametrize(
@@ -576,22 +560,8 @@ def test_every_reference_in_an_export_opens_for_the_same_user(persona, world, as
 
 # --- nor does a reminder digest, and an owner can open what they own ---------------------------------
 
-ACTION_OWNER_BUG = (
-    "BUG: the owner of an action promised on a restricted complaint is not named on it, so they cannot open "
-    "the complaint (404), while their digest lists the action and its link; complaints.services.stage_respond "
-    "does not add the action owners to named_users (recommendation_add and stage_reassign name theirs)"
-)
-
-
-DIGEST_BUG = (
-    "BUG: a reminder digest lists restricted items to a recipient who is not named on them: the owner's "
-    "manager is told of the handler's overdue action on the restricted complaint and of her overdue "
-    "recommendation on the restricted case, and both links answer 404 to the manager; "
-    "reminders.services.digest_items takes the day's reminders unfiltered (only 'others' goes through "
-    "visible_obligations), and the recommendation's title carries its wording even when the case is restricted "
-    "(ombudsman_cases.services.sync_obligations), so the email shows the restricted text"
-)
-DIGEST_BUGS: dict = {}
+EMAIL_LINK = re.compile(r"https?://[^/\s\"'<>]+(/[^\s\"'<>]*)")
+DIGEST_BUGS: dict = {}  # persona -> "BUG: ...", as KNOWN_BUGS
 
 
 @pytest.mark.parametrize(
@@ -601,21 +571,28 @@ DIGEST_BUGS: dict = {}
         for p in [*PERSONAS[1:], "helper"]
     ],
 )
-def test_every_item_in_a_digest_opens_for_its_recipient(persona, world, client):
-    """Today's digest (the sweep ran in the world) lists only what its recipient may open."""
+def test_every_item_in_a_digest_opens_for_its_recipient(persona, world, client, mailoutbox):
+    """Today's digest (the sweep ran in the world) links only to what its recipient may open, and names
+    no restricted record they may not open."""
     from reminders.models import Digest
-    from reminders.services import digest_items
+    from reminders.services import digest_items, send_digest
 
     user = world.users[persona]
     client.force_login(user)
-    urls = set()
+    paths, hidden_titles = set(), set()
     for digest in Digest.objects.filter(recipient=user, day=world.today):
         items = digest_items(digest, today=world.today)
-        urls |= {r.obligation.url for r in items["new"]} | {o.url for o in items["others"]}
-    broken = [
-        f"{url}: {describe(a)}" for url in sorted(urls) if (a := client.get(url.split("#")[0])).status_code != 200
-    ]
-    assert not broken, f"{persona}'s digest lists what they cannot open: {broken}"
+        paths |= {r.obligation.url for r in items["new"]} | {o.url for o in items["others"]}
+        hidden_titles |= {r.obligation.title for r in items.get("hidden", [])}
+        send_digest(digest_id=digest.pk, today=world.today)
+    for message in mailoutbox:
+        bodies = [message.body, *(content for content, _ in getattr(message, "alternatives", []))]
+        for body in bodies:
+            paths |= {p.replace("&amp;", "&") for p in EMAIL_LINK.findall(body)}
+            leaked = [title for title in hidden_titles if title in body]
+            assert not leaked, f"{persona}'s digest email shows restricted items they cannot open: {leaked}"
+    broken = [f"{p}: {describe(a)}" for p in sorted(paths) if (a := client.get(p.split("#")[0])).status_code != 200]
+    assert not broken, f"{persona}'s digest links to what they cannot open: {broken}"
 
 
 def test_the_owner_of_an_action_on_a_restricted_complaint_can_open_it(world, client):
