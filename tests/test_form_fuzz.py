@@ -1057,9 +1057,7 @@ GET_TARGETS = [
         "manager",
         lambda w: reverse("reports:learning_add"),
         lambda w: {
-            "complaint": pk(
-                "complaint", [w.complaints["responded", "open"].pk], blank_ok=True
-            ),
+            "complaint": pk("complaint", [w.complaints["responded", "open"].pk], blank_ok=True),
             "case": pk("case", [w.cases["open"].pk], blank_ok=True),
         },
         method="GET",
