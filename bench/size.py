@@ -183,7 +183,7 @@ def main(argv=None) -> int:
     port = free_port()
     server = start_gunicorn(port, args.workers, BASE_DIR / "var" / "bench" / f"gunicorn-{n}.log")
     try:
-        from bench import load
+        from bench import dataset, load
 
         wait_ready(port)
         cookies = {
