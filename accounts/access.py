@@ -30,17 +30,24 @@ def role_of(user) -> Role | None:
     cached = getattr(user, "_role_cache", "unset")
     if cached != "unset":
         return cached
-    role = None
-    if user.is_superuser:
-        role = Role.COMPLAINTS_ADMIN
-    else:
-        names = set(user.groups.values_list("name", flat=True))
-        for candidate in ROLE_PRECEDENCE:
-            if ROLE_GROUP_NAMES[candidate] in names:
-                role = candidate
-                break
+    role = _widest_role(user, set(user.groups.values_list("name", flat=True)))
     user._role_cache = role
     return role
+
+
+def _widest_role(user, group_names) -> Role | None:
+    if user.is_superuser:
+        return Role.COMPLAINTS_ADMIN
+    for candidate in ROLE_PRECEDENCE:
+        if ROLE_GROUP_NAMES[candidate] in group_names:
+            return candidate
+    return None
+
+
+def remember(user, *, group_names, service_area_ids) -> None:
+    """Keep a user's roles and service areas, loaded with the user, for the rest of the request."""
+    user._role_cache = _widest_role(user, set(group_names))
+    user._service_area_ids_cache = list(service_area_ids)
 
 
 def is_complaints_admin(user) -> bool:
@@ -110,12 +117,14 @@ NAVIGATION = {
         ("My work", "home"),
         ("Complaints", "complaints:list"),
         ("Log a complaint", "complaints:create"),
+        ("Online complaints", "intake:queue"),
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("My reminders", "reminders:mine"),
     ],
     Role.MANAGER: [
         ("Overdue and due soon", "home"),
         ("Complaints", "complaints:list"),
+        ("Online complaints", "intake:queue"),
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("My reminders", "reminders:mine"),
         ("Reports", "reports:index"),
@@ -123,6 +132,7 @@ NAVIGATION = {
     Role.COMPLAINTS_ADMIN: [
         ("Rules and users", "home"),
         ("Complaints", "complaints:list"),
+        ("Online complaints", "intake:queue"),
         ("Ombudsman cases", "ombudsman_cases:list"),
         ("Overdue and due soon", "ombudsman_cases:overdue"),
         ("Reports", "reports:index"),

@@ -53,8 +53,10 @@ def test_passwords_are_hashed_with_argon2_in_production_settings():
 
 
 def test_the_session_ends_after_thirty_minutes_without_a_request():
+    # The behaviour itself is tested in accounts/tests/test_sessions.py.
     assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
+    sessions = settings.MIDDLEWARE.index("django.contrib.sessions.middleware.SessionMiddleware")
+    assert settings.MIDDLEWARE[sessions + 1] == "accounts.middleware.SessionActivityMiddleware"
 
 
 def test_healthz_reports_the_database_and_a_recent_beat_run(client):
