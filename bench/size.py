@@ -91,6 +91,13 @@ def main(argv=None) -> int:
     ap.add_argument("--reuse", action="store_true", help="keep bench_<n> if it was loaded before (migrate only)")
     ap.add_argument("--only", action="append", help="measure only pages whose name contains this (repeatable)")
     ap.add_argument("--no-sweep", action="store_true", help="skip the reminder sweep and digests")
+    ap.add_argument("--sweep-only", action="store_true", help="measure only the reminder sweep and digests (no pages)")
+    ap.add_argument(
+        "--reset-today",
+        action="store_true",
+        help="BENCH ONLY: first delete today's reminders and digests in bench_<n>, so the sweep finds today's work "
+        "again (implied by --reuse: a reused database may have been swept today)",
+    )
     args = ap.parse_args(argv)
 
     n = args.complaints
@@ -177,6 +184,14 @@ def main(argv=None) -> int:
             json.dumps({"gen": {"bench_users": gen["bench_users"]}, "generation": result["generation"]}, default=str)
         )
 
+    if args.sweep_only:
+        if args.reset_today or args.reuse:
+            reset_today(today)
+        result["sweep"] = measure_sweep(today)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(result, indent=1, default=str))
+        return 0
+
     pages = choose_pages(gen["bench_users"], today)
     if args.only:
         pages = [p for i, p in enumerate(pages) if i == 0 or any(o.lower() in p["name"].lower() for o in args.only)]
@@ -245,6 +260,8 @@ def main(argv=None) -> int:
     count_queries(result["pages"], cookies)
     measure_csv_memory(result["pages"], cookies)
     if not args.no_sweep:
+        if args.reset_today or args.reuse:
+            reset_today(today)
         result["sweep"] = measure_sweep(today)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
@@ -536,6 +553,21 @@ def measure_csv_memory(pages: list[dict], cookies: dict) -> None:
 
 
 # --------------------------------------------------------------------------------------- sweep
+def reset_today(today: dt.date) -> None:
+    """BENCH ONLY (a bench_<n> database): forget today's reminders and digests, so that measuring
+    the sweep again finds the same work as the first run of the day. Never run on real data."""
+    from django.db import connection, transaction
+
+    from reminders.models import Digest, Reminder
+
+    assert connection.settings_dict["NAME"].startswith("bench_"), "reset_today is for bench databases only"
+    with transaction.atomic():
+        Reminder.objects.filter(digest__day=today).update(digest=None)
+        reminders, _ = Reminder.objects.filter(created_on=today).delete()
+        digests, _ = Digest.objects.filter(day=today).delete()
+    log(f"bench only: deleted today's {reminders:,} reminders and {digests:,} digests ({today})")
+
+
 def measure_sweep(today: dt.date) -> dict:
     from django.core import mail
     from django.db import connection, transaction
@@ -564,15 +596,27 @@ def measure_sweep(today: dt.date) -> dict:
             digest_ids = services.prepare_digests(today=today)
         prepare_s = time.perf_counter() - t0
     out.update(prepare_s=round(prepare_s, 3), prepare_queries=len(q.captured_queries), digests=len(digest_ids))
+    # As the sweep task queues them: batches of SEND_BATCH digests, each one send task.
     outcomes: dict[str, int] = {}
+    send_batches = 0
     with CaptureQueriesContext(connection) as q:
         t0 = time.perf_counter()
-        for digest_id in digest_ids:
-            what = services.send_digest(digest_id=digest_id, today=today)
-            outcomes[what] = outcomes.get(what, 0) + 1
+        queue = list(digest_ids)
+        while queue:
+            batch, queue = queue[: services.SEND_BATCH], queue[services.SEND_BATCH :]
+            sent = services.send_digests(digest_ids=batch, today=today)
+            send_batches += 1
+            queue += sent.ids("released")
+            for what in sent.outcomes.values():
+                if what != "released":
+                    outcomes[what] = outcomes.get(what, 0) + 1
         send_s = time.perf_counter() - t0
     out.update(
-        send_s=round(send_s, 3), send_queries=len(q.captured_queries), emails=len(mail.outbox), outcomes=outcomes
+        send_s=round(send_s, 3),
+        send_queries=len(q.captured_queries),
+        send_batches=send_batches,
+        emails=len(mail.outbox),
+        outcomes=outcomes,
     )
     total = sweep_s + prepare_s + send_s
     out["total_s"] = round(total, 3)

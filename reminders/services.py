@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import time
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
-from django.template.loader import render_to_string
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
+from django.template.loader import get_template
 from django.utils import timezone
 
 from calendars.rules import is_working_day
@@ -32,6 +33,7 @@ from reminders.models import (
     ReminderPolicy,
     TaskRun,
 )
+from reminders.selectors import digest_lists
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +44,11 @@ def stale_claim() -> dt.timedelta:
 
 
 SWEEP_BATCH = 2000
+# Digests per send task: their lists are read together, so the queries grow with batches.
+SEND_BATCH = 50
+# At-least-once delivery: sent digests are marked SENT at least this often within a batch, so a
+# worker killed mid-batch resends (with the same Message-ID) at most this long's worth.
+SENT_FLUSH_SECONDS = 1.0
 
 
 def record_task_run(*, name: str) -> None:
@@ -207,15 +214,35 @@ def unsent_digest_ids(*, now: dt.datetime | None = None) -> list[int]:
     )
 
 
-def claim_digest(*, digest_id: int, now: dt.datetime) -> bool:
-    """Take a digest for sending with a conditional UPDATE: only one worker can win it.
+def claim_digests(*, digest_ids: list[int], now: dt.datetime) -> list[int]:
+    """Take digests for sending with one conditional UPDATE: each is won by one worker only.
 
-    A digest left "sending" by a worker that died is taken again after `stale_claim()`."""
-    return bool(
-        Digest.objects.filter(pk=digest_id)
-        .filter(Q(status=DigestStatus.PENDING) | Q(status=DigestStatus.SENDING, claimed_at__lt=now - stale_claim()))
-        .update(status=DigestStatus.SENDING, claimed_at=now)
-    )
+    Returns the ids won. A digest left "sending" by a worker that died is taken again after
+    `stale_claim()`. Each claim of a digest with an address counts as a send attempt."""
+    if not digest_ids:
+        return []
+    ops = connection.ops
+    placeholders = ", ".join(["%s"] * len(digest_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {ops.quote_name(Digest._meta.db_table)} "
+            "SET status = %s, claimed_at = %s, attempts = attempts + CASE WHEN address = '' THEN 0 ELSE 1 END "
+            f"WHERE id IN ({placeholders}) AND (status = %s OR (status = %s AND claimed_at < %s)) RETURNING id",
+            [
+                DigestStatus.SENDING,
+                ops.adapt_datetimefield_value(now),
+                *digest_ids,
+                DigestStatus.PENDING,
+                DigestStatus.SENDING,
+                ops.adapt_datetimefield_value(now - stale_claim()),
+            ],
+        )
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def claim_digest(*, digest_id: int, now: dt.datetime) -> bool:
+    """Take one digest for sending (see `claim_digests`)."""
+    return bool(claim_digests(digest_ids=[digest_id], now=now))
 
 
 def message_id_for(digest: Digest) -> str:
@@ -224,47 +251,32 @@ def message_id_for(digest: Digest) -> str:
     return f"<digest-{digest.pk}-{digest.day:%Y%m%d}@{domain}>"
 
 
-def digest_items(digest: Digest, *, today: dt.date) -> dict:
-    """What a digest lists: the new reminders, and for a person every other open item reminded to them."""
-    from reminders.selectors import items_for
+def digest_items(digest: Digest, *, today: dt.date | None = None) -> dict:
+    """What a digest lists: "new" reminders, "hidden" restricted ones, "others" still open (selectors.digest_lists)."""
+    return digest_lists([digest])[digest.pk]
 
-    new = list(
-        digest.reminders.select_related("obligation__service_area", "obligation__owner").order_by(
-            "obligation__due_on", "id"
-        )
+
+def _by_pk(field: str, values: dict[int, object]) -> Case:
+    """A different value per row in one UPDATE."""
+    return Case(
+        *(When(pk=pk, then=Value(value)) for pk, value in values.items()), output_field=Digest._meta.get_field(field)
     )
-    new_ids = {r.obligation_id for r in new}
-    others = [i for i in items_for(digest.recipient, today=today) if i.pk not in new_ids] if digest.recipient else []
-    hidden = []
-    if digest.recipient:
-        # A restricted record the recipient may not open is still escalated to them, but without its
-        # title or link: only that it exists, how overdue it is and whom to ask.
-        from reminders.selectors import visible_obligations
-
-        visible = set(visible_obligations(digest.recipient).filter(pk__in=new_ids).values_list("pk", flat=True))
-        hidden = [r for r in new if r.obligation_id not in visible]
-        new = [r for r in new if r.obligation_id in visible]
-    return {"new": new, "others": others, "hidden": hidden}
 
 
-def send_digest(*, digest_id: int, now: dt.datetime | None = None, today: dt.date | None = None) -> str:
-    """Claim, send and mark one digest. Returns what happened: sent, skipped, no_address.
+@dataclass
+class SendResult:
+    """What became of each digest of a batch: "sent", "skipped" (another worker has it, or it was
+    sent), "no_address", "failed" (put back to pending, the error in `errors`) or "released"
+    (claimed but not tried before the claim could go stale: pending again, to send later)."""
 
-    Raises the mail error after putting the digest back to pending, so the task can retry."""
-    now = now or timezone.now()
-    if not claim_digest(digest_id=digest_id, now=now):
-        return "skipped"
-    digest = Digest.objects.select_related("recipient").get(pk=digest_id)
-    today = today or digest.day
-    if not digest.address:
-        Digest.objects.filter(pk=digest_id).update(
-            status=DigestStatus.NO_ADDRESS,
-            error=f"{digest.recipient or digest.recipient_key} has no email address",
-            item_count=digest.reminders.count(),
-        )
-        log.warning("Digest %s not sent: no email address for %s", digest_id, digest.recipient_key)
-        return "no_address"
-    items = digest_items(digest, today=today)
+    outcomes: dict[int, str] = field(default_factory=dict)
+    errors: dict[int, Exception] = field(default_factory=dict)
+
+    def ids(self, outcome: str) -> list[int]:
+        return [pk for pk, what in self.outcomes.items() if what == outcome]
+
+
+def _digest_message(digest: Digest, items: dict, today: dt.date, templates) -> tuple[EmailMultiAlternatives, int]:
     context = {
         "digest": digest,
         "today": today,
@@ -274,31 +286,127 @@ def send_digest(*, digest_id: int, now: dt.datetime | None = None, today: dt.dat
         **items,
     }
     count = len(items["new"]) + len(items["others"]) + len(items["hidden"])
+    text, html = templates
     message = EmailMultiAlternatives(
         subject=f"{settings.SERVICE_NAME}: {count} item{'s' if count != 1 else ''} due or overdue ({today:%-d %B %Y})",
-        body=render_to_string("emails/digest.txt", context),
+        body=text.render(context),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[digest.address],
         headers={"Message-ID": message_id_for(digest)},
     )
-    message.attach_alternative(render_to_string("emails/digest.html", context), "text/html")
-    Digest.objects.filter(pk=digest_id).update(attempts=digest.attempts + 1)
+    message.attach_alternative(html.render(context), "text/html")
+    return message, count
+
+
+def send_digests(*, digest_ids: list[int], now: dt.datetime | None = None, today: dt.date | None = None) -> SendResult:
+    """Claim, send and mark a batch of digests, in the same few queries whatever their number or size.
+
+    One conditional UPDATE claims them; their lists are read together (selectors.digest_lists);
+    each message goes out over one mail connection; the sent ones are marked SENT at least every
+    SENT_FLUSH_SECONDS and at the end. Delivery is at least once: a worker that dies after the
+    gateway took a message and before SENT was saved leaves it "sending", and it is sent again
+    with the same Message-ID once the claim is stale. A mail error puts that digest back to
+    pending with the error; the others still go. Digests not tried before half the stale-claim
+    time has passed are released (pending again) rather than risk a second sender."""
+    now = now or timezone.now()
+    result = SendResult(outcomes={pk: "skipped" for pk in digest_ids})
+    won = claim_digests(digest_ids=list(dict.fromkeys(digest_ids)), now=now)
+    if not won:
+        return result
+    deadline = time.monotonic() + stale_claim().total_seconds() / 2
+    digests = list(Digest.objects.filter(pk__in=won).select_related("recipient").order_by("id"))
+    silent = [d for d in digests if not d.address]
+    if silent:
+        counts = dict(
+            Reminder.objects.filter(digest__in=silent)
+            .order_by()
+            .values("digest")
+            .annotate(n=Count("id"))
+            .values_list("digest", "n")
+        )
+        Digest.objects.filter(pk__in=[d.pk for d in silent]).update(
+            status=DigestStatus.NO_ADDRESS,
+            error=_by_pk("error", {d.pk: f"{d.recipient or d.recipient_key} has no email address" for d in silent}),
+            item_count=_by_pk("item_count", {d.pk: counts.get(d.pk, 0) for d in silent}),
+        )
+        for d in silent:
+            log.warning("Digest %s not sent: no email address for %s", d.pk, d.recipient_key)
+            result.outcomes[d.pk] = "no_address"
+    to_send = [d for d in digests if d.address]
+    if not to_send:
+        return result
+    lists = digest_lists(to_send)
+    templates = (get_template("emails/digest.txt"), get_template("emails/digest.html"))
+    sent: dict[int, tuple[str, int]] = {}
+    tried: set[int] = set()
+
+    def flush() -> None:
+        if sent:
+            Digest.objects.filter(pk__in=list(sent)).update(
+                status=DigestStatus.SENT,
+                sent_at=timezone.now(),
+                message_id=_by_pk("message_id", {pk: mid for pk, (mid, _) in sent.items()}),
+                item_count=_by_pk("item_count", {pk: n for pk, (_, n) in sent.items()}),
+                error="",
+            )
+            for pk in sent:
+                result.outcomes[pk] = "sent"
+            sent.clear()
+
+    mail = get_connection()
+    last_flush = time.monotonic()
     try:
-        message.send()
-    except Exception as exc:
-        Digest.objects.filter(pk=digest_id).update(status=DigestStatus.PENDING, error=f"{type(exc).__name__}: {exc}")
-        raise
-    Digest.objects.filter(pk=digest_id).update(
-        status=DigestStatus.SENT, sent_at=timezone.now(), message_id=message_id_for(digest), item_count=count, error=""
-    )
-    return "sent"
+        for digest in to_send:
+            if tried and time.monotonic() > deadline:
+                break
+            tried.add(digest.pk)
+            try:
+                message, count = _digest_message(digest, lists[digest.pk], today or digest.day, templates)
+                mail.send_messages([message])
+            except Exception as exc:
+                result.outcomes[digest.pk] = "failed"
+                result.errors[digest.pk] = exc
+                continue
+            sent[digest.pk] = (message_id_for(digest), count)
+            if time.monotonic() - last_flush > SENT_FLUSH_SECONDS:
+                flush()
+                last_flush = time.monotonic()
+    finally:
+        # Also when the worker is being stopped: what the gateway took is SENT, what was never
+        # tried is pending again; only a message in flight stays "sending" (resent once stale).
+        try:
+            mail.close()
+        finally:
+            flush()
+            if result.errors:
+                Digest.objects.filter(pk__in=list(result.errors)).update(
+                    status=DigestStatus.PENDING,
+                    error=_by_pk("error", {pk: f"{type(e).__name__}: {e}" for pk, e in result.errors.items()}),
+                )
+            untried = [d.pk for d in to_send if d.pk not in tried]
+            if untried:
+                Digest.objects.filter(pk__in=untried, status=DigestStatus.SENDING).update(
+                    status=DigestStatus.PENDING, claimed_at=None, attempts=F("attempts") - 1
+                )
+                for pk in untried:
+                    result.outcomes[pk] = "released"
+    return result
 
 
-def mark_failed(*, digest_id: int, error: str) -> None:
-    """A digest whose retries ran out: recorded as failed in the delivery log."""
-    Digest.objects.filter(pk=digest_id).exclude(status=DigestStatus.SENT).update(
-        status=DigestStatus.FAILED, error=error
-    )
+def send_digest(*, digest_id: int, now: dt.datetime | None = None, today: dt.date | None = None) -> str:
+    """Claim, send and mark one digest. Returns what happened: sent, skipped, no_address.
+
+    Raises the mail error after putting the digest back to pending, so the task can retry."""
+    result = send_digests(digest_ids=[digest_id], now=now, today=today)
+    if digest_id in result.errors:
+        raise result.errors[digest_id]
+    return result.outcomes[digest_id]
+
+
+def mark_failed(*, digest_id: int | None = None, digest_ids: list[int] = (), error: str) -> None:
+    """Digests whose retries ran out: recorded as failed in the delivery log."""
+    ids = [*digest_ids, *([digest_id] if digest_id is not None else [])]
+    Digest.objects.filter(pk__in=ids).exclude(status=DigestStatus.SENT).update(status=DigestStatus.FAILED, error=error)
 
 
 def digest_time_reached(now: dt.datetime) -> bool:

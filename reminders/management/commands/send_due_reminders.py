@@ -33,11 +33,22 @@ class Command(BaseCommand):
                 f"Dry run for {day}: {len(result.planned)} reminders in force for {result.obligations} obligations."
             )
             return
-        result = services.sweep(today=day)
+        recorded = services.sweep(today=day).recorded
         with transaction.atomic():
             digest_ids = services.prepare_digests(today=day)
-        outcomes = [services.send_digest(digest_id=i, today=day) for i in digest_ids]
+        outcomes, errors, queue = [], {}, list(digest_ids)
+        while queue:
+            batch, queue = queue[: services.SEND_BATCH], queue[services.SEND_BATCH :]
+            result = services.send_digests(digest_ids=batch, today=day)
+            queue += result.ids("released")
+            outcomes += [what for what in result.outcomes.values() if what != "released"]
+            errors.update(result.errors)
         self.stdout.write(
-            f"{day}: {result.recorded} reminders recorded; digests sent {outcomes.count('sent')}, "
+            f"{day}: {recorded} reminders recorded; digests sent {outcomes.count('sent')}, "
             f"skipped {outcomes.count('skipped')}, without an address {outcomes.count('no_address')}."
         )
+        if errors:
+            pk, exc = next(iter(errors.items()))
+            raise CommandError(
+                f"{len(errors)} digest(s) not sent and left pending for the next run, e.g. {pk}: {type(exc).__name__}: {exc}"
+            )
