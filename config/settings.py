@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "ombudsman_cases",
     "reminders",
     "reports",
+    "intake",
 ]
 
 MIDDLEWARE = [

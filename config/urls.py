@@ -16,5 +16,6 @@ urlpatterns = [
     path("ombudsman/", include("ombudsman_cases.urls")),
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reports.urls")),
+    path("", include("intake.urls")),  # /complain/ (the public form) and /intake/ (its queue)
     path("admin/", admin.site.urls),
 ]

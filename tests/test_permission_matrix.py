@@ -36,6 +36,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from intake.journey import STEPS as INTAKE_STEPS
+
 pytestmark = pytest.mark.django_db
 
 # The same names as tests/conftest.py (tests/ is not a package, so it is not imported from here).
@@ -111,6 +113,8 @@ NOT_AVAILABLE = {
 HOME = Redirect(lambda w, k: "/", "/")
 REPORTS_INDEX = Redirect(lambda w, k: reverse("reports:index"), "/reports/")
 CASE_REPORT = Redirect(lambda w, k: reverse("reports:case", args=[w.cases[k].pk]), "the case report")
+FIRST_QUESTION = Redirect(lambda w, k: reverse("intake:step", args=[INTAKE_STEPS[0].slug]), "the form's first question")
+FORM_START = Redirect(lambda w, k: reverse("intake:start"), "/complain/")
 
 
 @dataclass(frozen=True)
@@ -266,6 +270,20 @@ ROWS: list[Row] = [
         query=lambda w, k: {"reference": w.cases[k].reference},
     ),
     record("reports:case", REPORT_OF_CASE, lambda w, k: {"case_pk": w.cases[k].pk}),
+    # --- the online complaint form: public, no sign-in; its intake queue: staff with a role ---
+    page("intake:start", EVERYONE_200),
+    *[
+        page("intake:step", EVERYONE_200, kwargs=lambda w, k, slug=step.slug: {"slug": slug}, variant=step.slug)
+        for step in INTAKE_STEPS
+        if step.slug != "documents"
+    ],
+    page("intake:documents", EVERYONE_200),
+    # Nothing answered yet: check-your-answers goes to the first question; with no form sent, the
+    # confirmation page goes to the start page.
+    page("intake:check", row(*[FIRST_QUESTION] * len(PERSONAS))),
+    page("intake:done", row(*[FORM_START] * len(PERSONAS))),
+    page("intake:queue", SIGNED_IN_200),
+    record("intake:pick_up", {kind: row(*[405] * len(PERSONAS)) for kind in KINDS}, complaint()),  # POST only
 ]
 
 # Cells where the product answers wrongly today: (row label, kind, persona) -> "BUG: ...". Each

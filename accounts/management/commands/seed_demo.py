@@ -153,6 +153,7 @@ class Command(BaseCommand):
             call_command("load_demo_data", stdout=self.stdout, stderr=self.stderr)
             call_command("load_ombudsman_demo_data", stdout=self.stdout, stderr=self.stderr)
             call_command("load_reports_demo_data", stdout=self.stdout, stderr=self.stderr)
+            call_command("load_intake_demo_data", stdout=self.stdout, stderr=self.stderr)
 
         self._print_table(password)
 

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class IntakeConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "intake"
+    verbose_name = "Online complaint form"
