@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -17,8 +17,11 @@ from complaints.deadlines import days_left
 from complaints.models import (
     OPEN_STAGE_STATUSES,
     Complaint,
+    ComplaintPoint,
     ComplaintStage,
     ComplaintStatus,
+    Extension,
+    PointOutcome,
     Procedure,
     StageRule,
     StageSuspension,
@@ -69,7 +72,7 @@ def complaint_for(user, pk: int) -> Complaint:
     try:
         complaint = (
             visible_complaints(user)
-            .select_related("procedure__calendar", "service_area", "category", "handler", "created_by")
+            .select_related("procedure__calendar", "service_area", "category", "handler")
             .get(pk=pk)
         )
     except Complaint.DoesNotExist as exc:
@@ -198,14 +201,26 @@ def readable_change(value):
 
 
 def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
-    """Everything the complaint page shows, in a fixed number of queries."""
+    """Everything the complaint page shows, in the same few queries however much the complaint holds.
+
+    One query per kind of row (stages, extensions, clock stops, points with their outcomes,
+    signposting, actions, documents, timeline); rows that point back at a stage or a point are
+    joined to the ones already loaded, in Python, rather than fetched again.
+    """
     stages = list(
         complaint.stages.select_related("rule__procedure_stage", "handler", "escalation_request")
-        .prefetch_related("extensions__approved_by", "clock_stops", "point_outcomes__point", "signpostings")
+        .prefetch_related(
+            Prefetch("extensions", queryset=Extension.objects.select_related("approved_by")),
+            "clock_stops",
+        )
         .order_by("number")
     )
+    by_id = {stage.pk: stage for stage in stages}
+    points, outcomes = _points_and_outcomes(complaint)
     non_working = non_working_days_around(calendar=complaint.procedure.calendar, day=today)
     for stage in stages:
+        stage.complaint = complaint
+        stage.outcomes_by_point = outcomes.get(stage.pk, [])
         stage.ack_info = (
             DueInfo(stage.acknowledge_due, days_left(stage.acknowledge_due, today=today, non_working=non_working))
             if stage.acknowledge_due and not stage.acknowledged_on and stage.is_open
@@ -219,6 +234,10 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
         )
         stage.responded_in_time = bool(stage.responded_on and stage.responded_on <= due)
         stage.clock_running_stop = next((s for s in stage.clock_stops.all() if s.restarted_on is None), None)
+    signpostings = list(complaint.signpostings.all())
+    actions = list(complaint.actions.select_related("owner").order_by("due_on", "id"))
+    for row in (*signpostings, *actions):
+        row.stage = by_id[row.stage_id]
     events = list(complaint.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
         event.change_rows = [
@@ -229,12 +248,34 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     return {
         "stages": stages,
         "current_stage": stages[-1] if stages else None,
-        "points": list(complaint.points.all()),
-        "actions": list(complaint.actions.select_related("owner", "stage").order_by("due_on", "id")),
-        "signpostings": list(complaint.signpostings.select_related("stage", "created_by", "suspension")),
+        "points": points,
+        "actions": actions,
+        "signpostings": signpostings,
         "documents": list(complaint.documents.select_related("uploaded_by")),
         "events": events,
     }
+
+
+def _points_and_outcomes(complaint: Complaint) -> tuple[list[ComplaintPoint], dict[int, list[PointOutcome]]]:
+    """The complaint's points in order, and each stage's outcome for each point, in one query.
+
+    A LEFT JOIN from the points to their outcomes: a point not yet answered comes once, with
+    no outcome; a point answered at two stages comes twice.
+    """
+    points: dict[int, ComplaintPoint] = {}
+    outcomes: dict[int, list[PointOutcome]] = {}
+    rows = complaint.points.order_by("number", "outcomes__stage_id").values_list(
+        "id", "number", "text", "outcomes__id", "outcomes__stage_id", "outcomes__outcome"
+    )
+    for point_id, number, text, outcome_id, stage_id, outcome in rows:
+        point = points.get(point_id)
+        if point is None:
+            point = points[point_id] = ComplaintPoint(id=point_id, complaint=complaint, number=number, text=text)
+        if outcome_id is not None:
+            outcomes.setdefault(stage_id, []).append(
+                PointOutcome(id=outcome_id, stage_id=stage_id, point=point, outcome=outcome)
+            )
+    return list(points.values()), outcomes
 
 
 def complaint_due_counts(*, user, today: dt.date) -> dict:
