@@ -68,6 +68,10 @@ INSTALLED_APPS = [
     "reminders",
     "reports",
     "intake",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -266,6 +270,43 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": ["'self'"],
         "object-src": ["'none'"],
     }
+}
+# The REST API (/api/v1/, app `api`): service-account tokens only, JSON only, the pages' rules.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.authentication.ServiceTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["api.permissions.HasRole"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": f"{SERVICE_NAME} API",
+    "DESCRIPTION": "Complaints, their stages and deadlines, stage actions, LGSCO cases and recommendations. "
+    "Authenticate with `Authorization: Bearer <token>` (a service account's token, from the admin).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",  # served from our own static files: the CSP allows no other host
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ComplaintStatusEnum": "complaints.models.ComplaintStatus",
+        "StageStatusEnum": "complaints.models.StageStatus",
+        "StageOutcomeEnum": "complaints.models.Outcome",
+        "ContactMethodEnum": "complaints.models.ContactMethod",
+        "UnitEnum": "complaints.models.Unit",
+        "ProcedureKindEnum": "complaints.models.ProcedureKind",
+        "CaseStatusEnum": "ombudsman_cases.models.CaseStatus",
+        "CaseOutcomeEnum": "ombudsman_cases.models.Outcome",
+        "ReportOutcomeEnum": "ombudsman_cases.models.ReportOutcome",
+        "RecommendationKindEnum": "ombudsman_cases.models.RecommendationKind",
+    },
 }
 # History is evidence: nobody reverts or edits it through the admin.
 SIMPLE_HISTORY_REVERT_DISABLED = True

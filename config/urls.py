@@ -17,5 +17,6 @@ urlpatterns = [
     path("reminders/", include("reminders.urls")),
     path("reports/", include("reports.urls")),
     path("", include("intake.urls")),  # /complain/ (the public form) and /intake/ (its queue)
+    path("api/v1/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]

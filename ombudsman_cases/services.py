@@ -327,10 +327,14 @@ def recommendation_add(
     return rec
 
 
+class StaleRecommendation(ValidationError):
+    """Someone else changed the recommendation after the form was opened (the API answers 409)."""
+
+
 def _lock_rec(rec: Recommendation, expected_version: int | None) -> Recommendation:
     locked = Recommendation.objects.select_for_update().select_related("case", "owner").get(pk=rec.pk)
     if expected_version is not None and locked.version != expected_version:
-        raise ValidationError(
+        raise StaleRecommendation(
             {
                 "__all__": "Someone else changed this recommendation while you were editing it. Check the details and submit again."
             }

@@ -301,3 +301,47 @@ def as_persona(world, client):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def api_as(world):
+    """`api_as("manager")` -> a test client calling the API with a service-account token for that
+    persona's user (anonymous: no token), so API answers compare with the pages' for the same person."""
+    from django.test import Client
+
+    from api.models import ServiceAccount
+    from api.services import token_issue
+
+    def client_for(persona: str):
+        user = world.user(persona)
+        if user is None:
+            return Client()
+        account = ServiceAccount.objects.get_or_create(user=user)[0]
+        _, raw = token_issue(by=None, account=account, name=f"tests: {persona}")
+        return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+    return client_for
+
+
+@pytest.fixture
+def listed_on_pages():
+    """`listed_on_pages(client, "/complaints/", {"status": "open"})` -> the ids a list page shows, in
+    order, following its Next links: what a person sees, to compare with what the API lists."""
+    import re
+    from urllib.parse import urlencode, urljoin
+
+    next_link = re.compile(r'<a [^>]*href="([^"]+)"[^>]*rel="next"')
+
+    def ids(client, path: str, query: dict | None = None) -> list[int]:
+        item = re.compile(r'href="' + re.escape(path) + r'(\d+)/"')
+        found, url = [], path + (f"?{urlencode(query)}" if query else "")
+        while url:
+            response = client.get(url)
+            assert response.status_code == 200, url
+            html = response.content.decode()
+            found += [int(pk) for pk in item.findall(html) if int(pk) not in found]
+            more = next_link.search(html)
+            url = urljoin(path, more.group(1).replace("&amp;", "&")) if more else None
+        return found
+
+    return ids
