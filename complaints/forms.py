@@ -547,16 +547,27 @@ SORT_CHOICES = [
 ]
 
 
+def _choice(*, label: str, empty: str, what: str, **kwargs) -> forms.TypedChoiceField:
+    return forms.TypedChoiceField(
+        coerce=int,
+        empty_value=None,
+        required=False,
+        label=label,
+        choices=[("", empty)],
+        error_messages={"invalid_choice": f"Select {what} from the list"},
+        **kwargs,
+    )
+
+
 class ComplaintFilterForm(forms.Form):
-    """The list's filters: a plain GET form that works without JavaScript."""
+    """The list's filters: a plain GET form that works without JavaScript.
+
+    The choices of people, areas and procedures are read once each (one query per list), and a
+    chosen one is checked against them rather than looked up again: the filters give ids."""
 
     q = forms.CharField(required=False, label="Reference or name")
-    service_area = forms.ModelChoiceField(
-        queryset=ServiceArea.objects.none(), required=False, label="Service area", empty_label="All"
-    )
-    procedure = forms.ModelChoiceField(
-        queryset=Procedure.objects.all(), required=False, label="Procedure", empty_label="All"
-    )
+    service_area = _choice(label="Service area", empty="All", what="a service area")
+    procedure = _choice(label="Procedure", empty="All", what="a procedure")
     stage = forms.TypedChoiceField(
         choices=[("", "Any"), (1, "Stage 1"), (2, "Stage 2"), (3, "Stage 3")],
         coerce=int,
@@ -569,9 +580,7 @@ class ComplaintFilterForm(forms.Form):
         required=False,
         label="Status",
     )
-    handler = forms.ModelChoiceField(
-        queryset=User.objects.none(), required=False, label="Handler", empty_label="Anyone"
-    )
+    handler = _choice(label="Handler", empty="Anyone", what="a handler")
     due = forms.ChoiceField(choices=DUE_CHOICES, required=False, label="Due")
     received_from = forms.DateField(
         required=False,
@@ -589,8 +598,24 @@ class ComplaintFilterForm(forms.Form):
 
     def __init__(self, *args, service_areas, handlers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = service_areas
-        self.fields["handler"].queryset = handlers
+        for name, objects in (
+            ("service_area", service_areas),
+            ("procedure", Procedure.objects.all()),
+            ("handler", handlers),
+        ):
+            field = self.fields[name]
+            field.choices = [*field.choices, *((obj.pk, str(obj)) for obj in objects)]
+
+    def controls(self) -> list[dict]:
+        """Each filter with, for a select, its options as (value, label, selected), for plain markup."""
+        result = []
+        for bound in self:
+            options = None
+            if isinstance(bound.field, forms.ChoiceField):
+                current = "" if bound.value() is None else str(bound.value())
+                options = [(value, label, str(value) == current) for value, label in bound.field.choices]
+            result.append({"field": bound, "options": options})
+        return result
 
 
 class LegalHoldForm(forms.Form):

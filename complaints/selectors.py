@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
@@ -14,14 +15,12 @@ from accounts.services import record_access
 from calendars.rules import add_working_days
 from calendars.selectors import default_calendar, non_working_days_around
 from complaints.deadlines import days_left
+from complaints.keyset import Page, SortKey, keyset_page, parse_date
 from complaints.models import (
     OPEN_STAGE_STATUSES,
     Complaint,
-    ComplaintPoint,
     ComplaintStage,
     ComplaintStatus,
-    Extension,
-    PointOutcome,
     Procedure,
     StageRule,
     StageSuspension,
@@ -72,7 +71,7 @@ def complaint_for(user, pk: int) -> Complaint:
     try:
         complaint = (
             visible_complaints(user)
-            .select_related("procedure__calendar", "service_area", "category", "handler")
+            .select_related("procedure__calendar", "service_area", "category", "handler", "created_by")
             .get(pk=pk)
         )
     except Complaint.DoesNotExist as exc:
@@ -139,53 +138,108 @@ def my_open_stages(*, user, today: dt.date) -> list[ComplaintStage]:
     return annotate_due(list(complaints), today=today)
 
 
-# Complaints with no deadline (closed, withdrawn) come last whichever way the deadline is sorted.
+# Complaints with no deadline (closed, withdrawn) come last whichever way the deadline is sorted:
+# the key stands in a date beyond every deadline (soonest first) or before every one (latest first),
+# so the key is never NULL and a page can start after any row. The PostgreSQL indexes on these
+# keys are in migration 0006.
+NO_DEADLINE_SOONEST_FIRST = dt.date(9999, 12, 31)
+NO_DEADLINE_LATEST_FIRST = dt.date(1, 1, 1)
 COMPLAINT_SORTS = {
-    "due": (F("next_due_date").asc(nulls_last=True), "id"),
-    "-due": (F("next_due_date").desc(nulls_last=True), "-id"),
-    "received": ("received_on", "id"),
-    "-received": ("-received_on", "-id"),
-    "reference": ("reference",),
-    "-reference": ("-reference",),
+    "due": SortKey(Coalesce("next_due_date", Value(NO_DEADLINE_SOONEST_FIRST)), parse=parse_date),
+    "-due": SortKey(Coalesce("next_due_date", Value(NO_DEADLINE_LATEST_FIRST)), descending=True, parse=parse_date),
+    "received": SortKey(F("received_on"), parse=parse_date),
+    "-received": SortKey(F("received_on"), descending=True, parse=parse_date),
+    "reference": SortKey(F("reference")),
+    "-reference": SortKey(F("reference"), descending=True),
 }
+# The list counts up to this many complaints and then says "more than": counting them all is what
+# grows with the data (EXPLAIN on 100,000 complaints: a caseworker's full count reads every row).
+LIST_COUNT_CAP = 1000
+# The shortest search the trigram indexes can serve; shorter ones read the list in its order.
+TRIGRAM = 3
 
 
-def complaint_list(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint]:
-    """All complaints the user may see, filtered and sorted by plain query parameters."""
-    qs = visible_complaints(user).select_related("procedure", "service_area", "handler")
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _complaints_matching(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint]:
+    qs = visible_complaints(user)
     if filters.get("service_area"):
-        qs = qs.filter(service_area_id=filters["service_area"].pk)
+        qs = qs.filter(service_area_id=_pk(filters["service_area"]))
     if filters.get("procedure"):
-        qs = qs.filter(procedure_id=filters["procedure"].pk)
+        qs = qs.filter(procedure_id=_pk(filters["procedure"]))
     if filters.get("stage"):
         qs = qs.filter(current_stage_number=filters["stage"])
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     if filters.get("handler"):
-        qs = qs.filter(handler_id=filters["handler"].pk)
+        qs = qs.filter(handler_id=_pk(filters["handler"]))
     if filters.get("received_from"):
         qs = qs.filter(received_on__gte=filters["received_from"])
     if filters.get("received_to"):
         qs = qs.filter(received_on__lte=filters["received_to"])
     due = filters.get("due")
     if due:
-        non_working = non_working_for_today(today)
         qs = qs.filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
         if due == "overdue":
             qs = qs.filter(next_due_date__lt=today)
-        elif due == "5":
-            qs = qs.filter(next_due_date__gte=today, next_due_date__lte=add_working_days(today, 5, non_working))
-        elif due == "20":
-            qs = qs.filter(next_due_date__gte=today, next_due_date__lte=add_working_days(today, 20, non_working))
+        elif due in ("5", "20"):
+            horizon = add_working_days(today, int(due), non_working_for_today(today))
+            qs = qs.filter(next_due_date__gte=today, next_due_date__lte=horizon)
     q = (filters.get("q") or "").strip()
     if q:
+        # A reference typed in full is also found by "contains"; on PostgreSQL trigram indexes
+        # (migration 0006) serve all three.
         qs = qs.filter(
-            Q(reference__iexact=q)
-            | Q(reference__icontains=q)
-            | Q(complainant_name__icontains=q)
-            | Q(affected_person_name__icontains=q)
+            Q(reference__icontains=q) | Q(complainant_name__icontains=q) | Q(affected_person_name__icontains=q)
         )
-    return qs.order_by(*COMPLAINT_SORTS.get(filters.get("sort") or "due", COMPLAINT_SORTS["due"]))
+    return qs
+
+
+def complaint_sort(filters: dict) -> SortKey:
+    return COMPLAINT_SORTS.get(filters.get("sort") or "due", COMPLAINT_SORTS["due"])
+
+
+def complaint_list(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint]:
+    """All complaints the user may see, filtered and sorted by plain query parameters."""
+    return (
+        _complaints_matching(user=user, filters=filters, today=today)
+        .select_related("procedure", "service_area", "handler")
+        .annotate(sort_key=complaint_sort(filters).expression)
+        .order_by(*complaint_sort(filters).ordering())
+    )
+
+
+def complaint_list_page(
+    *,
+    user,
+    filters: dict,
+    today: dt.date,
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+    last: bool = False,
+) -> Page:
+    """One page of the complaint list, in two queries whatever the page or the number of complaints:
+    the first page, the page after or before a row (Next, Previous), or the last page."""
+    qs = _complaints_matching(user=user, filters=filters, today=today).select_related(
+        "procedure", "service_area", "handler"
+    )
+    sort = complaint_sort(filters)
+    if len((filters.get("q") or "").strip()) >= TRIGRAM:
+        sort = sort.unindexed()
+    page = keyset_page(
+        qs,
+        sort=sort,
+        size=size,
+        count_cap=LIST_COUNT_CAP,
+        after=after,
+        before=before,
+        last=last,
+    )
+    annotate_due(page.rows, today=today)
+    return page
 
 
 def readable_change(value):
@@ -201,26 +255,14 @@ def readable_change(value):
 
 
 def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
-    """Everything the complaint page shows, in the same few queries however much the complaint holds.
-
-    One query per kind of row (stages, extensions, clock stops, points with their outcomes,
-    signposting, actions, documents, timeline); rows that point back at a stage or a point are
-    joined to the ones already loaded, in Python, rather than fetched again.
-    """
+    """Everything the complaint page shows, in a fixed number of queries."""
     stages = list(
         complaint.stages.select_related("rule__procedure_stage", "handler", "escalation_request")
-        .prefetch_related(
-            Prefetch("extensions", queryset=Extension.objects.select_related("approved_by")),
-            "clock_stops",
-        )
+        .prefetch_related("extensions__approved_by", "clock_stops", "point_outcomes__point", "signpostings")
         .order_by("number")
     )
-    by_id = {stage.pk: stage for stage in stages}
-    points, outcomes = _points_and_outcomes(complaint)
     non_working = non_working_days_around(calendar=complaint.procedure.calendar, day=today)
     for stage in stages:
-        stage.complaint = complaint
-        stage.outcomes_by_point = outcomes.get(stage.pk, [])
         stage.ack_info = (
             DueInfo(stage.acknowledge_due, days_left(stage.acknowledge_due, today=today, non_working=non_working))
             if stage.acknowledge_due and not stage.acknowledged_on and stage.is_open
@@ -234,10 +276,6 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
         )
         stage.responded_in_time = bool(stage.responded_on and stage.responded_on <= due)
         stage.clock_running_stop = next((s for s in stage.clock_stops.all() if s.restarted_on is None), None)
-    signpostings = list(complaint.signpostings.all())
-    actions = list(complaint.actions.select_related("owner").order_by("due_on", "id"))
-    for row in (*signpostings, *actions):
-        row.stage = by_id[row.stage_id]
     events = list(complaint.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
         event.change_rows = [
@@ -248,34 +286,12 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     return {
         "stages": stages,
         "current_stage": stages[-1] if stages else None,
-        "points": points,
-        "actions": actions,
-        "signpostings": signpostings,
+        "points": list(complaint.points.all()),
+        "actions": list(complaint.actions.select_related("owner", "stage").order_by("due_on", "id")),
+        "signpostings": list(complaint.signpostings.select_related("stage", "created_by", "suspension")),
         "documents": list(complaint.documents.select_related("uploaded_by")),
         "events": events,
     }
-
-
-def _points_and_outcomes(complaint: Complaint) -> tuple[list[ComplaintPoint], dict[int, list[PointOutcome]]]:
-    """The complaint's points in order, and each stage's outcome for each point, in one query.
-
-    A LEFT JOIN from the points to their outcomes: a point not yet answered comes once, with
-    no outcome; a point answered at two stages comes twice.
-    """
-    points: dict[int, ComplaintPoint] = {}
-    outcomes: dict[int, list[PointOutcome]] = {}
-    rows = complaint.points.order_by("number", "outcomes__stage_id").values_list(
-        "id", "number", "text", "outcomes__id", "outcomes__stage_id", "outcomes__outcome"
-    )
-    for point_id, number, text, outcome_id, stage_id, outcome in rows:
-        point = points.get(point_id)
-        if point is None:
-            point = points[point_id] = ComplaintPoint(id=point_id, complaint=complaint, number=number, text=text)
-        if outcome_id is not None:
-            outcomes.setdefault(stage_id, []).append(
-                PointOutcome(id=outcome_id, stage_id=stage_id, point=point, outcome=outcome)
-            )
-    return list(points.values()), outcomes
 
 
 def complaint_due_counts(*, user, today: dt.date) -> dict:

@@ -155,7 +155,7 @@ LIST_VARIANTS = {
     "searched by name": {"q": "Person"},
     "searched by reference": {"q": "CMP-"},
     "by handler, sorted by reference": {"handler": "CASEY", "sort": "reference"},
-    "last page": {"page": 999},
+    "last page": {"page": "last"},
 }
 
 
@@ -196,8 +196,8 @@ def test_page_query_counts_do_not_grow_with_the_number_of_complaints(client, peo
         except AssertionError as error:
             problems.append(str(error))
     assert not problems, "\n\n".join(problems)
-    if role == "admin":  # the large data really is larger than a page, so "last page" is page 2
-        assert "page 2 of 2" in client.get("/complaints/", {"page": 999}).content.decode()
+    if role == "admin":  # the large data really is larger than a page, so "last page" has one before it
+        assert 'rel="prev"' in client.get("/complaints/", {"page": "last"}).content.decode()
 
 
 def rich_complaint(people, *, items: int) -> Complaint:
