@@ -4,14 +4,23 @@ Pure functions: they take dates and a set of non-working dates (bank holidays, a
 days when a calendar counts them) and return dates. Weekends are handled here, so the set
 need not contain them (it may). No ORM, no clock, no settings.
 
+Working-day arithmetic does not walk day by day, so a span of years costs what a week does: a
+date's rank (how many working days there are up to it) is weekday arithmetic less the number of
+non-working weekdays up to it, found by bisecting their sorted list. Counting is a difference of
+ranks; adding and going back find the day of a given rank (`_first_reaching`). The sorted list
+is built once per frozen set and kept (`_sorted_weekday_holidays`): the cached sets of
+`calendars.selectors` are frozen, and a changed calendar gives a new set, so a new list.
+
 Month arithmetic returns the date the rule gives, even when that is a weekend or holiday:
 statutory periods are not silently extended (section 4.3(4)). A caller that allows the next
 working day (the ICO convention in section 4.3(3)) uses `next_working_day_on_or_after`.
 """
 
 import calendar
+from bisect import bisect_left, bisect_right
 from collections.abc import Set as AbstractSet
 from datetime import date, timedelta
+from functools import lru_cache
 
 WORKING_DAYS = "working_days"
 CALENDAR_DAYS = "calendar_days"
@@ -26,11 +35,89 @@ def is_working_day(day: date, non_working: AbstractSet[date]) -> bool:
     return day.weekday() < 5 and day not in non_working
 
 
+@lru_cache(maxsize=64)
+def _sorted_weekday_holidays(non_working: frozenset[date]) -> tuple[int, ...]:
+    return tuple(sorted(day.toordinal() for day in non_working if day.weekday() < 5))
+
+
+def _holidays(non_working: AbstractSet[date]) -> tuple[int, ...]:
+    """The non-working weekdays as sorted ordinals (weekends in the set are already not working).
+
+    Kept per set, so the reminder sweep and a list page sort each cached set once."""
+    if isinstance(non_working, frozenset):
+        return _sorted_weekday_holidays(non_working)
+    return tuple(sorted(day.toordinal() for day in non_working if day.weekday() < 5))
+
+
+def _weekdays_up_to(ordinal: int) -> int:
+    """Mondays to Fridays from 1 January 1 (a Monday, ordinal 1) up to and including ordinal."""
+    weeks, rest = divmod(ordinal, 7)
+    return 5 * weeks + min(rest, 5)
+
+
+def _rank(ordinal: int, holidays: tuple[int, ...]) -> int:
+    """How many working days there are up to and including the day with this ordinal."""
+    return _weekdays_up_to(ordinal) - bisect_right(holidays, ordinal)
+
+
+def _nth_weekday(n: int) -> int:
+    """The ordinal of the nth Monday-to-Friday day from 1 January 1 (the inverse of the above)."""
+    weeks, rest = divmod(n - 1, 5)
+    return 7 * weeks + rest + 1
+
+
+def _span(weekdays: int) -> int:
+    """Enough calendar days to hold this many Mondays to Fridays, wherever they start."""
+    return (weekdays // 5 + 1) * 7
+
+
+def _first_reaching(rank: int, lo: int, hi: int, holidays: tuple[int, ...]) -> date:
+    """The first day whose rank reaches rank (a working day), given one day lo on or before it
+    and one day hi on or after it (ordinals).
+
+    Jumps to the weekday that would have that rank if no more holidays came before it, then on
+    by the holidays it jumped over; a real calendar settles in two or three jumps. A long run
+    of closure days would take a jump per day, so after a few jumps the rest is bisected.
+    """
+    held = bisect_left(holidays, lo)
+    for _ in range(4):
+        day = _nth_weekday(rank + held)
+        now_held = bisect_right(holidays, day)
+        if now_held == held:
+            return date.fromordinal(day)
+        held = now_held
+    hi = min(hi, date.max.toordinal())
+    found = day + bisect_left(range(day, hi + 1), rank, key=lambda ordinal: _rank(ordinal, holidays))
+    if found > hi:
+        raise OverflowError("No working day within the supported dates.")
+    return date.fromordinal(found)
+
+
+def _after(start: date, n: int, non_working: AbstractSet[date]) -> date:
+    """The (n + 1)th working day on or after start: n = 0 is the first one."""
+    holidays = _holidays(non_working)
+    first = start.toordinal()
+    later_holidays = len(holidays) - bisect_left(holidays, first)
+    target = _rank(first - 1, holidays) + n + 1
+    return _first_reaching(target, first, first + _span(n + 1 + later_holidays), holidays)
+
+
+def _before(end: date, n: int, non_working: AbstractSet[date]) -> date:
+    """The (n + 1)th working day on or before end, counting back: n = 0 is the last one."""
+    holidays = _holidays(non_working)
+    last = end.toordinal()
+    earlier_holidays = bisect_right(holidays, last)
+    target = _rank(last, holidays) - n
+    if target < 1:
+        raise OverflowError("No working day within the supported dates.")
+    return _first_reaching(target, last - _span(n + 1 + earlier_holidays), last, holidays)
+
+
 def next_working_day_on_or_after(day: date, non_working: AbstractSet[date]) -> date:
     """The day itself if it is a working day; if not, the next working day (DOMAIN.md 4.3(1), 4.3(3))."""
-    while not is_working_day(day, non_working):
-        day += ONE_DAY
-    return day
+    if is_working_day(day, non_working):
+        return day
+    return _after(day, 0, non_working)
 
 
 def add_working_days(start: date, n: int, non_working: AbstractSet[date]) -> date:
@@ -42,17 +129,14 @@ def add_working_days(start: date, n: int, non_working: AbstractSet[date]) -> dat
     """
     if n < 0:
         raise ValueError(f"Cannot add a negative number of working days ({n}).")
-    day = next_working_day_on_or_after(start, non_working)
-    for _ in range(n):
-        day = next_working_day_on_or_after(day + ONE_DAY, non_working)
-    return day
+    return _after(start, n, non_working)
 
 
 def previous_working_day_on_or_before(day: date, non_working: AbstractSet[date]) -> date:
     """The day itself if it is a working day; if not, the working day before it."""
-    while not is_working_day(day, non_working):
-        day -= ONE_DAY
-    return day
+    if is_working_day(day, non_working):
+        return day
+    return _before(day, 0, non_working)
 
 
 def working_days_before(due: date, n: int, non_working: AbstractSet[date]) -> date:
@@ -63,10 +147,7 @@ def working_days_before(due: date, n: int, non_working: AbstractSet[date]) -> da
     """
     if n < 0:
         raise ValueError(f"Cannot go back a negative number of working days ({n}).")
-    day = previous_working_day_on_or_before(due, non_working)
-    for _ in range(n):
-        day = previous_working_day_on_or_before(day - ONE_DAY, non_working)
-    return day
+    return _before(due, n, non_working)
 
 
 def working_days_between(start: date, end: date, non_working: AbstractSet[date]) -> int:
@@ -77,14 +158,8 @@ def working_days_between(start: date, end: date, non_working: AbstractSet[date])
     is before start the answer is minus the count the other way round
     (`-working_days_between(end, start)`); if they are equal it is 0.
     """
-    if end < start:
-        return -working_days_between(end, start, non_working)
-    count = 0
-    day = start + ONE_DAY
-    while day <= end:
-        count += is_working_day(day, non_working)
-        day += ONE_DAY
-    return count
+    holidays = _holidays(non_working)
+    return _rank(end.toordinal(), holidays) - _rank(start.toordinal(), holidays)
 
 
 def add_calendar_days(start: date, n: int) -> date:

@@ -253,3 +253,116 @@ def test_add_period_refuses_an_unknown_unit():
 def test_calendar_days_ignore_weekends_and_holidays():
     assert rules.add_calendar_days(date(2022, 12, 21), 5) == date(2022, 12, 26)
     assert rules.add_calendar_days(date(2022, 12, 21), -21) == date(2022, 11, 30)
+
+
+# --- Long spans: the bisecting arithmetic against the simple day-by-day walk --------------------
+
+
+def walk_add(start: date, n: int, non_working) -> date:
+    """The rule as first written: step to day 0, then one working day at a time."""
+    day = start
+    while not rules.is_working_day(day, non_working):
+        day += timedelta(days=1)
+    for _ in range(n):
+        day += timedelta(days=1)
+        while not rules.is_working_day(day, non_working):
+            day += timedelta(days=1)
+    return day
+
+
+def walk_back(due: date, n: int, non_working) -> date:
+    day = due
+    while not rules.is_working_day(day, non_working):
+        day -= timedelta(days=1)
+    for _ in range(n):
+        day -= timedelta(days=1)
+        while not rules.is_working_day(day, non_working):
+            day -= timedelta(days=1)
+    return day
+
+
+def walk_between(start: date, end: date, non_working) -> int:
+    if end < start:
+        return -walk_between(end, start, non_working)
+    return sum(rules.is_working_day(start + timedelta(days=k), non_working) for k in range(1, (end - start).days + 1))
+
+
+# A council closing between Christmas and New Year, with the set also holding weekend dates.
+CLOSURES = ENGLAND | {date(y, 12, d) for y in YEARS for d in (24, 27, 28, 29, 30, 31)}
+# Closed for the whole summer of 2026: more non-working days in a row than any bank holidays make.
+SUMMER = ENGLAND | {date(2026, 7, 1) + timedelta(days=k) for k in range(62)}
+SETS = {
+    "England": ENGLAND,
+    "Scotland": SCOTLAND,
+    "England and closure days": CLOSURES,
+    "England closed all summer 2026": SUMMER,
+    "weekends only": frozenset(),
+}
+
+
+@pytest.mark.parametrize(
+    "start, n, due",
+    [
+        # 2022: 22, 23, 28, 29, 30 Dec; then 245 of 2023's 251 working days (9 weekday holidays,
+        # the Coronation among them): the last six are 20-22 and 27-29 Dec.
+        (date(2022, 12, 21), 250, date(2023, 12, 19)),
+        (date(2024, 2, 29), 250, date(2025, 2, 25)),  # from a leap day
+        (date(2023, 8, 31), 250, date(2024, 8, 27)),  # from a month end, past the 2024 leap day
+        (date(2019, 12, 24), 2000, date(2027, 11, 25)),  # eight years of Easters and Christmases
+        (date(2016, 3, 24), 2000, date(2024, 2, 26)),  # the day before Good Friday 2016
+    ],
+)
+def test_long_spans_count_every_bank_holiday_across_the_years(start, n, due):
+    assert rules.add_working_days(start, n, ENGLAND) == due
+    assert rules.working_days_between(start, due, ENGLAND) == n
+    assert rules.working_days_before(due, n, ENGLAND) == start
+
+
+LONG_STARTS = [
+    date(2015, 1, 1),  # New Year's Day, the first year the sets hold
+    date(2020, 2, 29),  # leap day (Saturday)
+    date(2020, 5, 8),  # VE Day, the moved early May holiday
+    date(2022, 6, 2),  # moved Spring bank holiday, then the Jubilee
+    date(2022, 9, 19),  # State Funeral
+    date(2023, 5, 8),  # Coronation
+    date(2024, 1, 31),  # a month end before a leap February
+    date(2025, 12, 25),  # Christmas Day
+    date(2026, 7, 15),  # inside the summer closure
+    date(2026, 11, 30),  # St Andrew's Day (a holiday in Scotland only)
+    date(2027, 12, 31),  # New Year's Eve, a closure day
+]
+
+
+@pytest.mark.parametrize("set_name", SETS)
+@pytest.mark.parametrize("n", [0, 1, 5, 65, 250, 2000])
+@pytest.mark.parametrize("start", LONG_STARTS)
+def test_adding_going_back_and_counting_agree_with_the_day_by_day_walk(start, n, set_name):
+    non_working = SETS[set_name]
+    due = rules.add_working_days(start, n, non_working)
+    assert due == walk_add(start, n, non_working)
+    assert rules.working_days_before(start, n, non_working) == walk_back(start, n, non_working)
+    assert rules.working_days_between(start, due, non_working) == walk_between(start, due, non_working)
+    end = start + timedelta(days=n)
+    assert rules.working_days_between(start, end, non_working) == walk_between(start, end, non_working)
+    assert rules.working_days_between(end, start, non_working) == walk_between(end, start, non_working)
+
+
+@pytest.mark.parametrize("set_name", SETS)
+def test_every_day_of_three_years_agrees_with_the_walk_for_a_year_of_working_days(set_name):
+    non_working = SETS[set_name]
+    day = date(2023, 1, 1)
+    while day.year < 2026:
+        assert rules.add_working_days(day, 250, non_working) == walk_add(day, 250, non_working), day
+        assert rules.working_days_before(day, 250, non_working) == walk_back(day, 250, non_working), day
+        assert rules.next_working_day_on_or_after(day, non_working) == walk_add(day, 0, non_working), day
+        assert rules.previous_working_day_on_or_before(day, non_working) == walk_back(day, 0, non_working), day
+        day += timedelta(days=1)
+
+
+def test_a_plain_mutable_set_gives_the_same_answers_and_a_later_change_counts():
+    """Only frozen sets are remembered between calls, so a set changed in place is read afresh."""
+    non_working = set(ENGLAND)
+    assert rules.add_working_days(date(2026, 3, 2), 250, non_working) == walk_add(date(2026, 3, 2), 250, ENGLAND)
+    non_working.add(date(2026, 3, 3))
+    assert rules.add_working_days(date(2026, 3, 2), 1, non_working) == date(2026, 3, 4)
+    assert rules.working_days_between(date(2026, 3, 2), date(2026, 3, 4), non_working) == 1
