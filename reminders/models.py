@@ -196,10 +196,13 @@ class Digest(models.Model):
 class Reminder(models.Model):
     """One milestone of one obligation for one recipient: delivered at most once (unique)."""
 
-    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders")
+    # Indexed by reminder_obligation_recipient, which also answers "who was reminded of these open
+    # obligations, and of which milestone" from the index alone.
+    obligation = models.ForeignKey(Obligation, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     recipient_key = models.CharField(max_length=200)
+    # No index of its own: reminder_recipient_obligation starts with it.
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
     )
     address = models.CharField(max_length=254, blank=True)
     milestone = models.CharField(max_length=40, help_text='"lead-5", "due", "overdue-1", "manager", "escalation".')
@@ -208,7 +211,11 @@ class Reminder(models.Model):
     )
     fires_on = models.DateField()
     created_on = models.DateField(help_text="The sweep's today when it was recorded.")
-    digest = models.ForeignKey(Digest, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders")
+    # No index of its own: reminder_digest_recipient starts with it (fewer indexes to update
+    # when the day's reminders join their digests).
+    digest = models.ForeignKey(
+        Digest, null=True, blank=True, on_delete=models.PROTECT, related_name="reminders", db_index=False
+    )
 
     class Meta:
         ordering = ["fires_on", "id"]
@@ -220,6 +227,7 @@ class Reminder(models.Model):
         indexes = [
             models.Index(fields=["digest", "recipient_key"], name="reminder_digest_recipient"),
             models.Index(fields=["recipient", "obligation"], name="reminder_recipient_obligation"),
+            models.Index(fields=["obligation", "recipient", "milestone"], name="reminder_obligation_recipient"),
             models.Index(fields=["created_on"], name="reminder_created_on"),
         ]
 

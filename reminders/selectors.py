@@ -6,16 +6,16 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, QuerySet, Value
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from accounts.access import AccessPath, visible_q
-from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, Role, User
+from accounts.access import AccessPath, remember, role_of, service_area_ids, visible_q
+from accounts.models import Role, User
 from reminders.models import Digest, Obligation, Reminder
 
+# What a digest shows of an item's owner (str(user)).
+OWNER_NAME_FIELDS = ("first_name", "last_name", "username")
 # Milestones that put someone else's item on a person's list (they were told because it is overdue).
 ESCALATED = ["manager", "escalation"]
-# Users per visibility query: each is one SELECT of a UNION ALL (SQLite allows 500).
-VISIBILITY_CHUNK = 100
 
 OBLIGATION_ACCESS = AccessPath(
     service_area="service_area",
@@ -58,11 +58,8 @@ def items_for(user, *, today: dt.date) -> list[Obligation]:
 
 
 def prime_access(users: Iterable) -> None:
-    """Read the roles and service areas of many users in two queries, for `visible_q`.
-
-    Fills the per-user caches that `accounts.access.role_of` and `service_area_ids` would fill
-    one user at a time, with the same rule: a superuser is a complaints admin, else the widest
-    role whose group the user is in."""
+    """Read the roles and service areas of many users in two queries (accounts.access.remember),
+    so that role_of and service_area_ids ask the database nothing more for them."""
     users = [u for u in users if getattr(u, "_role_cache", "unset") == "unset"]
     if not users:
         return
@@ -75,34 +72,66 @@ def prime_access(users: Iterable) -> None:
     ):
         areas[user_id].append(area_id)
     for user in users:
-        names = groups[user.pk]
-        user._role_cache = (
-            Role.COMPLAINTS_ADMIN
-            if user.is_superuser
-            else next((role for role in ROLE_PRECEDENCE if ROLE_GROUP_NAMES[role] in names), None)
-        )
-        user._service_area_ids_cache = sorted(areas[user.pk])
+        remember(user, group_names=groups[user.pk], service_area_ids=sorted(areas[user.pk]))
 
 
 def visible_pairs(wanted: dict) -> set[tuple[int, int]]:
-    """(user id, obligation id) for each wanted obligation its user may open, by `visible_obligations`.
+    """(user id, obligation id) for each wanted obligation its user may open.
 
-    `wanted` maps users to obligation ids. One UNION ALL query per VISIBILITY_CHUNK users (plus
-    two to read their roles and areas), however many users and items."""
+    `wanted` maps users to obligation ids. This is the rule of `accounts.access.visible_q` with
+    OBLIGATION_ACCESS or COMPLAINT_OBLIGATION_ACCESS (what `visible_obligations` filters by):
+
+    - a person named on the obligation's case or complaint may open it, restricted or not;
+    - nobody else may open a restricted one;
+    - a complaints admin may open any other;
+    - anyone else, those of their service areas, and a caseworker also those they own.
+
+    It is evaluated here on facts read in bulk (the users' roles and areas; the obligations'
+    area, restricted flag and owner; who is named on their cases and complaints), so a batch
+    of digests costs the same five queries however many people and items it has, where one
+    `visible_obligations` query per person costs more to plan than to run.
+    test_visible_pairs_agree_with_visible_obligations holds the two to the same answers.
+    """
     users = [u for u, ids in wanted.items() if ids]
+    if not users:
+        return set()
     prime_access(users)
-    pairs: set[tuple[int, int]] = set()
-    for start in range(0, len(users), VISIBILITY_CHUNK):
-        parts = [
-            visible_obligations(user)
-            .filter(pk__in=sorted(wanted[user]))
-            .order_by()
-            .annotate(user_id=Value(user.pk, output_field=IntegerField()))
-            .values_list("user_id", "pk")
-            for user in users[start : start + VISIBILITY_CHUNK]
-        ]
-        query = parts[0].union(*parts[1:], all=True) if len(parts) > 1 else parts[0]
-        pairs.update(query)
+    # Each path's named_users is "<record>__<people>": read who is named from the records themselves.
+    named_on = [path.named_users.split("__", 1) for path in (OBLIGATION_ACCESS, COMPLAINT_OBLIGATION_ACCESS)]
+    facts = {
+        pk: rest
+        for pk, *rest in Obligation.objects.filter(pk__in=sorted(set().union(*wanted.values()))).values_list(
+            "pk", "service_area", "is_restricted", "owner", *(record for record, _ in named_on)
+        )
+    }
+    named = set()  # (record, record id, user id)
+    for i, (record, people) in enumerate(named_on):
+        record_ids = sorted({row[3 + i] for row in facts.values()} - {None})
+        if record_ids:
+            model = Obligation._meta.get_field(record).related_model
+            named.update(
+                (record, record_id, user_id)
+                for record_id, user_id in model._default_manager.filter(
+                    pk__in=record_ids, **{f"{people}__in": [u.pk for u in users]}
+                ).values_list("pk", people)
+            )
+    pairs = set()
+    for user in users:
+        role = role_of(user)
+        if role is None:
+            continue
+        areas = set(service_area_ids(user))
+        for pk in wanted[user]:
+            if pk not in facts:
+                continue
+            area, restricted, owner, *record_ids = facts[pk]
+            is_named = any(
+                (record, record_id, user.pk) in named
+                for (record, _), record_id in zip(named_on, record_ids, strict=True)
+            )
+            mine = role == Role.COMPLAINTS_ADMIN or area in areas or (role == Role.CASEWORKER and owner == user.pk)
+            if is_named or (mine and not restricted):
+                pairs.add((user.pk, pk))
     return pairs
 
 
@@ -116,13 +145,7 @@ def digest_lists(digests: list[Digest]) -> dict[int, dict]:
     - "others": every other open item reminded to the person (as on their reminders page,
       `items_for`). A mailbox gets its new reminders only.
     """
-    new: dict[int, list[Reminder]] = {d.pk: [] for d in digests}
-    for reminder in (
-        Reminder.objects.filter(digest_id__in=list(new))
-        .select_related("obligation__service_area", "obligation__owner")
-        .order_by("obligation__due_on", "id")
-    ):
-        new[reminder.digest_id].append(reminder)
+    reminders = list(Reminder.objects.filter(digest_id__in=[d.pk for d in digests]))
     users = {d.recipient_id: d.recipient for d in digests if d.recipient_id}
     reminded: dict[int, set[int]] = defaultdict(set)
     if users:
@@ -136,32 +159,36 @@ def digest_lists(digests: list[Digest]) -> dict[int, dict]:
         ):
             reminded[user_id].add(obligation_id)
     wanted = {user: set(reminded[user_id]) for user_id, user in users.items()}
-    for d in digests:
-        if d.recipient_id:
-            wanted[users[d.recipient_id]].update(r.obligation_id for r in new[d.pk])
+    recipient_of = {d.pk: d.recipient_id for d in digests}
+    for r in reminders:
+        if recipient_of[r.digest_id]:
+            wanted[users[recipient_of[r.digest_id]]].add(r.obligation_id)
     visible = visible_pairs(wanted)
-    other_ids = {o for user_id, ids in reminded.items() for o in ids if (user_id, o) in visible}
-    others_by_id = (
-        Obligation.objects.filter(pk__in=sorted(other_ids)).select_related("service_area", "owner").in_bulk()
-        if other_ids
-        else {}
+    needed = {r.obligation_id for r in reminders}
+    needed.update(o for user_id, ids in reminded.items() for o in ids if (user_id, o) in visible)
+    obligations = (
+        Obligation.objects.filter(pk__in=sorted(needed))
+        .select_related("owner")
+        .only(*(f.name for f in Obligation._meta.concrete_fields), *(f"owner__{f}" for f in OWNER_NAME_FIELDS))
+        .in_bulk()
     )
+    new: dict[int, list[Reminder]] = {d.pk: [] for d in digests}
+    for r in reminders:
+        r.obligation = obligations[r.obligation_id]
+        new[r.digest_id].append(r)
     lists = {}
     for d in digests:
-        reminders = new[d.pk]
+        mine = sorted(new[d.pk], key=lambda r: (r.obligation.due_on, r.pk))
         if not d.recipient_id:
-            lists[d.pk] = {"new": reminders, "others": [], "hidden": []}
+            lists[d.pk] = {"new": mine, "others": [], "hidden": []}
             continue
-        new_ids = {r.obligation_id for r in reminders}
-        others = [
-            others_by_id[o]
-            for o in reminded[d.recipient_id]
-            if o not in new_ids and (d.recipient_id, o) in visible and o in others_by_id
-        ]
+        user_id = d.recipient_id
+        new_ids = {r.obligation_id for r in mine}
+        others = [obligations[o] for o in reminded[user_id] if o not in new_ids and (user_id, o) in visible]
         lists[d.pk] = {
-            "new": [r for r in reminders if (d.recipient_id, r.obligation_id) in visible],
+            "new": [r for r in mine if (user_id, r.obligation_id) in visible],
             "others": sorted(others, key=lambda o: (o.due_on, o.pk)),
-            "hidden": [r for r in reminders if (d.recipient_id, r.obligation_id) not in visible],
+            "hidden": [r for r in mine if (user_id, r.obligation_id) not in visible],
         }
     return lists
 

@@ -19,6 +19,7 @@ from django.db import connection, transaction
 from django.db.models import Case, Count, F, OuterRef, Q, Subquery, Value, When
 from django.template.loader import get_template
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from calendars.rules import is_working_day
 from calendars.selectors import default_calendar, non_working_days_around
@@ -33,7 +34,7 @@ from reminders.models import (
     ReminderPolicy,
     TaskRun,
 )
-from reminders.selectors import digest_lists
+from reminders.selectors import ESCALATED, digest_lists
 
 log = logging.getLogger(__name__)
 
@@ -100,23 +101,38 @@ class SweepResult:
     planned: list = field(default_factory=list)
 
 
-def _recipient(obligation: Obligation, role: str, policy: ReminderPolicy):
-    """(key, user, address) of whom a milestone goes to, or None if nobody can be told."""
-    owner = obligation.owner
+# What the sweep reads of an open obligation: plain values in one row, no model instances.
+SWEEP_FIELDS = (
+    "id",
+    "kind",
+    "due_on",
+    "owner_id",
+    "owner__email",
+    "owner__manager_id",
+    "owner__manager__email",
+    "service_area__mailbox",
+    "ombudsman_case_id",
+    "ombudsman_case__link_officer_id",
+    "ombudsman_case__link_officer__email",
+)
+
+
+def _recipient(row, role: str, policy: ReminderPolicy):
+    """(key, user id, address) of whom a milestone goes to, or None if nobody can be told."""
     if role == rules.OWNER:
-        return f"user:{owner.pk}", owner, owner.email
+        return f"user:{row.owner_id}", row.owner_id, row.owner__email
     if role == rules.MANAGER:
-        manager = owner.manager
-        return (f"user:{manager.pk}", manager, manager.email) if manager else None
-    case = obligation.ombudsman_case
+        manager_id = row.owner__manager_id
+        return (f"user:{manager_id}", manager_id, row.owner__manager__email) if manager_id else None
+    link_officer_id = row.ombudsman_case__link_officer_id
     if (
         policy.escalate_to == EscalateTo.LINK_OFFICER
-        and case is not None
-        and obligation.kind in OMBUDSMAN_KINDS
-        and case.link_officer_id != owner.pk
+        and row.ombudsman_case_id is not None
+        and row.kind in OMBUDSMAN_KINDS
+        and link_officer_id != row.owner_id
     ):
-        return f"user:{case.link_officer_id}", case.link_officer, case.link_officer.email
-    mailbox = obligation.service_area.mailbox or settings.COMPLAINTS_TEAM_EMAIL
+        return f"user:{link_officer_id}", link_officer_id, row.ombudsman_case__link_officer__email
+    mailbox = row.service_area__mailbox or settings.COMPLAINTS_TEAM_EMAIL
     return f"mailbox:{mailbox.lower()}", None, mailbox
 
 
@@ -125,19 +141,21 @@ def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int = SWEEP_BATC
 
     Reads open obligations in keyset batches (queries grow with batches, not items) and inserts
     the reminders with ON CONFLICT DO NOTHING against the unique (recipient, obligation,
-    milestone), so reruns and concurrent sweeps add nothing twice.
+    milestone), so reruns and concurrent sweeps add nothing twice. The milestones depend only on
+    the kind and the due date, so they are worked out once for each pair.
     """
     policies = {p.kind: p for p in ReminderPolicy.objects.all()}
     non_working = non_working_days_around(calendar=default_calendar(), day=today)
     horizon = rules.lead_horizon(today, policies.values(), non_working)
     result = SweepResult()
     recorded_before = 0 if dry_run else Reminder.objects.filter(created_on=today).count()
+    ladders: dict[tuple[str, dt.date], list[rules.Milestone]] = {}
     last_id = 0
     while True:
         batch = list(
             Obligation.objects.filter(done_on__isnull=True, due_on__lte=horizon, id__gt=last_id)
-            .select_related("owner__manager", "service_area", "ombudsman_case__link_officer")
-            .order_by("id")[:batch_size]
+            .order_by("id")
+            .values_list(*SWEEP_FIELDS, named=True)[:batch_size]
         )
         if not batch:
             break
@@ -149,18 +167,21 @@ def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int = SWEEP_BATC
             if policy is None:
                 continue
             result.obligations += 1
-            for milestone in rules.current_milestones(
-                due_on=obligation.due_on, done_on=None, today=today, policy=policy, non_working=non_working
-            ):
+            ladder = (obligation.kind, obligation.due_on)
+            if ladder not in ladders:
+                ladders[ladder] = rules.current_milestones(
+                    due_on=obligation.due_on, done_on=None, today=today, policy=policy, non_working=non_working
+                )
+            for milestone in ladders[ladder]:
                 recipient = _recipient(obligation, milestone.role, policy)
                 if recipient is None:
                     continue
-                key, user, address = recipient
+                key, user_id, address = recipient
                 rows.append(
                     Reminder(
-                        obligation=obligation,
+                        obligation_id=obligation.id,
                         recipient_key=key,
-                        recipient=user,
+                        recipient_id=user_id,
                         address=address or "",
                         milestone=milestone.key,
                         # Part of the uniqueness: an extended deadline gets its own ladder.
@@ -170,6 +191,9 @@ def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int = SWEEP_BATC
                     )
                 )
         if dry_run:
+            obligations = Obligation.objects.in_bulk({r.obligation_id for r in rows})
+            for r in rows:
+                r.obligation = obligations[r.obligation_id]
             result.planned.extend(rows)
         else:
             Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
@@ -186,18 +210,29 @@ def prepare_digests(*, today: dt.date) -> list[int]:
     digest went out waits for the next working day's."""
     # Lock today's pending digests first: a worker claiming one waits until these reminders are in it.
     list(Digest.objects.select_for_update().filter(day=today, status=DigestStatus.PENDING).values_list("id", flat=True))
-    waiting = Reminder.objects.filter(digest__isnull=True).values("recipient_key", "recipient_id", "address").distinct()
+    # (No ordering: Reminder's default one would make every reminder distinct.)
+    waiting = (
+        Reminder.objects.filter(digest__isnull=True)
+        .order_by()
+        .values_list("recipient_key", "recipient_id", "address")
+        .distinct()
+    )
     Digest.objects.bulk_create(
         [
-            Digest(recipient_key=r["recipient_key"], recipient_id=r["recipient_id"], address=r["address"], day=today)
-            for r in waiting
+            Digest(recipient_key=key, recipient_id=user_id, address=address, day=today)
+            for key, user_id, address in waiting
         ],
         ignore_conflicts=True,
     )
-    pending_today = Digest.objects.filter(
-        recipient_key=OuterRef("recipient_key"), day=today, status__in=[DigestStatus.PENDING]
-    ).values("id")[:1]
-    Reminder.objects.filter(digest__isnull=True).update(digest=Subquery(pending_today))
+    # Each waiting reminder joins its recipient's digest of today (found by the unique
+    # (recipient_key, day) index), if that digest is still pending. The pending ones are read
+    # first: joined in the UPDATE, PostgreSQL can misjudge how many reminders are waiting (none
+    # were when the table was last analysed) and compare every reminder with every digest.
+    pending = list(
+        Digest.objects.filter(day=today, status=DigestStatus.PENDING).values_list("recipient_key", flat=True)
+    )
+    todays = Digest.objects.filter(recipient_key=OuterRef("recipient_key"), day=today).order_by().values("id")
+    Reminder.objects.filter(digest__isnull=True, recipient_key__in=pending).update(digest=Subquery(todays))
     return unsent_digest_ids()
 
 
@@ -276,14 +311,54 @@ class SendResult:
         return [pk for pk, what in self.outcomes.items() if what == outcome]
 
 
-def _digest_message(digest: Digest, items: dict, today: dt.date, templates) -> tuple[EmailMultiAlternatives, int]:
+class DigestLines:
+    """A digest's items as the plain values its templates print (dates formatted once a batch),
+    so rendering a digest costs little more than joining its lines."""
+
+    def __init__(self, today: dt.date):
+        self.today = today
+        self.dates: dict[dt.date, str] = {}
+
+    def due(self, obligation: Obligation) -> dict:
+        day = obligation.due_on
+        if day not in self.dates:
+            self.dates[day] = date_format(day, "j F Y")
+        return {"due": self.dates[day], "overdue": day < self.today}
+
+    def lines(self, items: dict) -> dict:
+        return {
+            "new": [
+                {
+                    "title": r.obligation.title,
+                    "url": r.obligation.url,
+                    "milestone": r.milestone,
+                    "owner": str(r.obligation.owner) if r.milestone in ESCALATED else "",
+                    **self.due(r.obligation),
+                }
+                for r in items["new"]
+            ],
+            # Restricted records the recipient may not open: no title, no link.
+            "hidden": [
+                {
+                    "kind": r.obligation.get_kind_display().lower(),
+                    "owner": str(r.obligation.owner),
+                    **self.due(r.obligation),
+                }
+                for r in items["hidden"]
+            ],
+            "others": [{"title": o.title, "url": o.url, **self.due(o)} for o in items["others"]],
+        }
+
+
+def _digest_message(digest: Digest, items: dict, lines: DigestLines, templates) -> tuple[EmailMultiAlternatives, int]:
+    today = lines.today
     context = {
         "digest": digest,
         "today": today,
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "base_url": settings.SITE_URL,
-        **items,
+        **lines.lines(items),
     }
     count = len(items["new"]) + len(items["others"]) + len(items["hidden"])
     text, html = templates
@@ -337,6 +412,7 @@ def send_digests(*, digest_ids: list[int], now: dt.datetime | None = None, today
         return result
     lists = digest_lists(to_send)
     templates = (get_template("emails/digest.txt"), get_template("emails/digest.html"))
+    lines: dict[dt.date, DigestLines] = {}
     sent: dict[int, tuple[str, int]] = {}
     tried: set[int] = set()
 
@@ -361,7 +437,10 @@ def send_digests(*, digest_ids: list[int], now: dt.datetime | None = None, today
                 break
             tried.add(digest.pk)
             try:
-                message, count = _digest_message(digest, lists[digest.pk], today or digest.day, templates)
+                day = today or digest.day
+                if day not in lines:
+                    lines[day] = DigestLines(day)
+                message, count = _digest_message(digest, lists[digest.pk], lines[day], templates)
                 mail.send_messages([message])
             except Exception as exc:
                 result.outcomes[digest.pk] = "failed"
