@@ -197,7 +197,7 @@ def test_the_complaint_list_shows_what_the_page_lists_and_each_opens(
 def test_the_case_list_shows_what_the_page_lists_and_each_opens(persona, world, api_as, as_persona, listed_on_pages):
     api = api_as(persona)
     listed = _all_pages(api, reverse("api:cases"))
-    assert listed, "nothing listed: this test would prove nothing"
+    assert listed or persona == "outsider", "nothing listed: this test would prove nothing"  # Highways: no cases
     assert [c["id"] for c in listed] == listed_on_pages(as_persona(persona), reverse("ombudsman_cases:list"))
     for item in listed:
         assert api.get(reverse("api:case", args=[item["id"]])).status_code == 200
