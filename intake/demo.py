@@ -64,6 +64,7 @@ DEMO_SUBMISSIONS = [
         "phone": "07700 900123",
         "what_happened": "We asked for an EHC needs assessment in September and have heard nothing since.",
         "outcome_wanted": "Start the assessment and tell us when it will be done.",
+        "needs_adjustments": "yes",
         "adjustments": "Please phone after 4pm.",
     },
     {
@@ -74,7 +75,7 @@ DEMO_SUBMISSIONS = [
         "address": "12 Example Road\nDemo Town\nDT1 2AB",
         "what_happened": "The damp in my bedroom was reported three times and nobody has come to look at it.",
         "outcome_wanted": "Inspect and fix the damp.",
-        "adjustments": "",
+        "needs_adjustments": "no",
     },
 ]
 

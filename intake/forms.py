@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import re
 
-from crispy_forms.utils import TEMPLATE_PACK
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import HTML, ConditionalQuestion, ConditionalRadios, Field, Layout, Size, Submit
+from crispy_forms_gds.layout import HTML, Field, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
 
@@ -35,20 +34,8 @@ PHONE_CHARACTERS = re.compile(r"^[0-9 +()\-]+$")
 NO_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-class QuestionHelper(FormHelper):
-    """crispy-forms-gds's helper, with the radios' legend as the page's <h1> when `legend_tag` is set
-    (conditional radios take no legend_tag of their own)."""
-
-    legend_tag = ""
-
-    def render_layout(self, form, context, template_pack=TEMPLATE_PACK):
-        if self.legend_tag:
-            context["legend_tag"] = self.legend_tag
-        return super().render_layout(form, context, template_pack=template_pack)
-
-
 def _helper(*fields, submit: str = "Continue") -> FormHelper:
-    helper = QuestionHelper()
+    helper = FormHelper()
     helper.attrs = {"novalidate": ""}  # our messages, not the browser's
     helper.label_size = Size.SMALL
     helper.legend_size = Size.SMALL
@@ -297,30 +284,30 @@ class AdjustmentsForm(StepForm):
         help_text="For example, large print, an interpreter, or someone to help you explain your complaint.",
         error_messages={"required": "Select yes if you need us to make any adjustments"},
     )
-    adjustments = forms.CharField(
-        required=False,
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A page of its own for the details, not a conditional reveal: GOV.UK Frontend's reveal
+        # sets aria-expanded on the radios, which axe-core reports as a critical violation.
+        self.helper = _helper(Field.radios("needs_adjustments", legend_size=Size.LARGE, legend_tag="h1", inline=True))
+
+
+class AdjustmentsDetailsForm(StepForm):
+    title = "What adjustments do you need?"
+    adjustments = _text_required(
+        "Enter the adjustments you need",
         max_length=2_000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        label="Tell us what you need",
+        widget=forms.Textarea,
+        label=title,
+        help_text="Tell us what would help you, for example how and when we contact you.",
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["adjustments"].error_messages["max_length"] = "What you need must be 2,000 characters or fewer"
         self.helper = _helper(
-            ConditionalRadios(
-                "needs_adjustments", ConditionalQuestion("Yes", Field.textarea("adjustments", rows=4)), "No"
-            )
+            Field.textarea("adjustments", label_size=Size.LARGE, label_tag="h1", rows=5, max_characters=2_000)
         )
-        self.helper.legend_size, self.helper.legend_tag = Size.LARGE, "h1"
-
-    def clean(self):
-        data = super().clean()
-        if data.get("needs_adjustments") == "yes" and not data.get("adjustments") and "adjustments" not in self.errors:
-            self.add_error("adjustments", "Enter the adjustments you need")
-        if data.get("needs_adjustments") == "no":
-            data["adjustments"] = ""
-        return data
 
 
 class AttachmentForm(forms.Form):

@@ -21,6 +21,10 @@ def _someone_else(answers: dict) -> bool:
     return answers.get("for_whom") == "someone_else"
 
 
+def _needs_adjustments(answers: dict) -> bool:
+    return answers.get("needs_adjustments") == "yes"
+
+
 @dataclass(frozen=True)
 class Step:
     slug: str
@@ -42,6 +46,7 @@ STEPS = [
     Step("what-happened", forms.WhatHappenedForm),
     Step("outcome", forms.OutcomeForm),
     Step("adjustments", forms.AdjustmentsForm),
+    Step("adjustments-details", forms.AdjustmentsDetailsForm, _needs_adjustments),
     Step("documents", forms.AttachmentForm),
 ]
 BY_SLUG = {step.slug: step for step in STEPS}
@@ -104,6 +109,9 @@ class Draft:
     def for_someone_else(self) -> bool:
         return _someone_else(self.answers)
 
+    def adjustments(self) -> str:
+        return self.answers.get("adjustments", "") if _needs_adjustments(self.answers) else ""
+
 
 def parse_date(value: str | None) -> dt.date | None:
     try:
@@ -154,7 +162,9 @@ def summary_rows(draft: Draft, *, attachments, url: Callable) -> list[Row]:
         Row("What it is about", topic.label if topic else "", change("about")),
         Row("What happened", a.get("what_happened", ""), change("what-happened")),
         Row("What you would like us to do", a.get("outcome_wanted", ""), change("outcome")),
-        Row("Adjustments you need", a.get("adjustments") or "None", change("adjustments")),
+        Row("Adjustments needed", "Yes" if _needs_adjustments(a) else "No", change("adjustments")),
         Row("Documents", [f.original_name for f in attachments] or "None", change("documents")),
     ]
+    if _needs_adjustments(a):
+        rows.insert(-1, Row("The adjustments you need", a.get("adjustments", ""), change("adjustments-details")))
     return rows

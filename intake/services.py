@@ -137,7 +137,7 @@ def online_complaint_submit(*, draft: Draft, today: dt.date) -> Complaint:
         preferred_contact=method,
         affected_person_name=answers.get("affected_name", "") if someone_else else "",
         affected_person_relationship=answers.get("affected_relationship", "") if someone_else else "",
-        reasonable_adjustments=answers.get("adjustments", ""),
+        reasonable_adjustments=draft.adjustments(),
         outcome_wanted=answers.get("outcome_wanted", ""),
     )
     if OnlineSubmission.objects.filter(complaint=complaint).exists():

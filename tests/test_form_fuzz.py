@@ -1135,10 +1135,9 @@ INTAKE_TARGETS = [
     online_form("what happened", "what-happened", lambda w: {"what_happened": text("what_happened")}),
     online_form("outcome", "outcome", lambda w: {"outcome_wanted": text("outcome_wanted")}),
     online_form(
-        "adjustments",
-        "adjustments",
-        lambda w: {"needs_adjustments": choice("needs_adjustments", ["yes", "no"]), "adjustments": text("adjustments")},
+        "adjustments", "adjustments", lambda w: {"needs_adjustments": choice("needs_adjustments", ["yes", "no"])}
     ),
+    online_form("adjustments needed", "adjustments-details", lambda w: {"adjustments": text("adjustments")}),
     Target(
         "online form: documents",
         "anonymous",

@@ -64,7 +64,7 @@ ANSWERS = {
     "contact-details": {"email": "resident@example.com", "phone": "", "address": ""},
     "what-happened": {"what_happened": "The bin was not collected for three weeks."},
     "outcome": {"outcome_wanted": "Collect the bin and say sorry."},
-    "adjustments": {"needs_adjustments": "no", "adjustments": ""},
+    "adjustments": {"needs_adjustments": "no"},
 }
 
 
@@ -74,12 +74,14 @@ def step(slug: str) -> str:
 
 def fill_in(client, topic: Topic, **changes) -> None:
     """Answer every page up to check-your-answers. `changes={"who": {...}}` replaces a page's answers;
-    `someone-else` answers are posted when "who" says so."""
+    `someone-else` and `adjustments-details` answers are posted when the page before says so."""
     pages = {**ANSWERS, "about": {"topic": topic.pk}, **changes}
     order = ["who", "someone-else", "your-name", "contact-method", "contact-details", "about"]
-    order += ["what-happened", "outcome", "adjustments"]
+    order += ["what-happened", "outcome", "adjustments", "adjustments-details"]
     for slug in order:
         if slug == "someone-else" and pages["who"].get("for_whom") != "someone_else":
+            continue
+        if slug == "adjustments-details" and pages["adjustments"].get("needs_adjustments") != "yes":
             continue
         response = client.post(step(slug), pages[slug])
         assert response.status_code == 302, (slug, response.content.decode()[:3000])

@@ -79,7 +79,7 @@ def test_the_start_page_needs_no_sign_in_and_starts_with_the_first_question(clie
         ("what-happened", {"what_happened": "x" * 10_001}, "What happened must be 10,000 characters or fewer"),
         ("outcome", {}, "Enter what you would like us to do to put things right"),
         ("adjustments", {}, "Select yes if you need us to make any adjustments"),
-        ("adjustments", {"needs_adjustments": "yes", "adjustments": ""}, "Enter the adjustments you need"),
+        ("adjustments-details", {"adjustments": " "}, "Enter the adjustments you need"),
     ],
 )
 def test_each_question_says_what_is_wrong_next_to_the_field_and_in_the_error_summary(
@@ -129,7 +129,7 @@ def test_each_page_shows_the_answer_given_and_a_back_link_to_the_page_before(cli
     client.post(step("your-name"), {"full_name": "Ms Resident"})
     page = client.get(step("your-name")).content.decode()
     assert 'value="Ms Resident"' in page
-    assert f'<a href="{step("who")}" class="govuk-back-link">Back</a>' in page
+    assert re.search(rf'<a href="{step("who")}" class="govuk-back-link[^"]*">Back</a>', page)
 
 
 def test_check_your_answers_lists_every_answer_with_a_link_to_change_it(client, topics):
@@ -191,7 +191,10 @@ def test_check_your_answers_sends_an_unfinished_form_to_the_first_unanswered_que
 
 def test_sending_logs_an_unassigned_complaint_at_stage_1_of_the_topics_procedure(send_form, topics, mailoutbox):
     today = timezone.localdate()
-    response = send_form("repairs", adjustments={"needs_adjustments": "yes", "adjustments": "Large print, please"})
+    response = send_form(
+        "repairs",
+        **{"adjustments": {"needs_adjustments": "yes"}, "adjustments-details": {"adjustments": "Large print, please"}},
+    )
     complaint = Complaint.objects.get()
     assert complaint.reference in response.content.decode()
     assert (complaint.procedure.slug, complaint.service_area.name) == ("housing", "Housing")
@@ -397,7 +400,9 @@ def test_too_many_uploads_from_one_address_are_refused_with_429(client, topics, 
 # --- without JavaScript, safely -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("slug", ["who", "someone-else", "contact-details", "about", "adjustments", "documents"])
+@pytest.mark.parametrize(
+    "slug", ["who", "someone-else", "contact-details", "about", "what-happened", "adjustments", "documents"]
+)
 def test_every_page_is_a_plain_form_with_no_inline_script_or_style(client, topics, slug):
     response = client.get(step(slug))
     html = response.content.decode()
@@ -407,9 +412,24 @@ def test_every_page_is_a_plain_form_with_no_inline_script_or_style(client, topic
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_the_conditional_question_is_on_the_page_for_browsers_without_javascript(client, topics):
-    html = client.get(step("adjustments")).content.decode()
-    assert 'name="adjustments"' in html and "govuk-radios__conditional" in html
+def test_the_adjustments_are_asked_for_on_their_own_page_only_after_yes(client, topics):
+    assert client.post(step("adjustments"), {"needs_adjustments": "yes"})["Location"] == step("adjustments-details")
+    assert client.post(step("adjustments-details"), {"adjustments": "Large print"})["Location"] == step("documents")
+    assert client.post(step("adjustments"), {"needs_adjustments": "no"})["Location"] == step("documents")
+
+
+def test_adjustments_given_then_taken_back_are_not_logged(client, send_form, topics):
+    send_form(**{"adjustments": {"needs_adjustments": "yes"}, "adjustments-details": {"adjustments": "Large print"}})
+    assert Complaint.objects.get().reasonable_adjustments == "Large print"
+    fill_in(
+        client,
+        topics["bins"],
+        **{"adjustments": {"needs_adjustments": "yes"}, "adjustments-details": {"adjustments": "Braille"}},
+    )
+    client.post(f"{step('adjustments')}?change=1", {"needs_adjustments": "no"})
+    assert "Braille" not in client.get(reverse("intake:check")).content.decode()
+    client.post(reverse("intake:check"), {})
+    assert Complaint.objects.latest("id").reasonable_adjustments == ""
 
 
 def test_sending_the_form_logs_no_personal_details(send_form, caplog):
