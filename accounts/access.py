@@ -16,9 +16,11 @@ page the same user cannot open.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
+from django.conf import settings
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, Role
 
@@ -143,18 +145,25 @@ NAVIGATION = {
 def navigation_for(user, current_path: str) -> list[dict]:
     """Service navigation items for the user's role; the most specific match is the current page."""
     role = role_of(user)
-    items = []
-    for text, url_name in NAVIGATION.get(role, []):
-        try:
-            href = reverse(url_name)
-        except NoReverseMatch:
-            continue
-        items.append({"text": text, "href": href, "active": False})
-    if role is not None:
-        items.append({"text": "Change password", "href": reverse("accounts:password_change"), "active": False})
+    if role is None:
+        return []
+    links = _navigation_links(role, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
+    items = [{"text": text, "href": href, "active": False} for text, href in links]
     matches = [
         i for i in items if current_path == i["href"] or (i["href"] != "/" and current_path.startswith(i["href"]))
     ]
     if matches:
         max(matches, key=lambda i: len(i["href"]))["active"] = True
     return items
+
+
+@lru_cache(maxsize=64)
+def _navigation_links(role: Role, script_prefix: str, urlconf: str) -> tuple[tuple[str, str], ...]:
+    """(text, href) of a role's navigation: reversed once per process, not on every page."""
+    links = []
+    for text, url_name in [*NAVIGATION.get(role, []), ("Change password", "accounts:password_change")]:
+        try:
+            links.append((text, reverse(url_name, urlconf=urlconf)))
+        except NoReverseMatch:
+            continue
+    return tuple(links)

@@ -1,5 +1,5 @@
-from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Size, Submit
+"""The sign-in and password forms, rendered with accounts.templatetags.govuk (GOV.UK text inputs)."""
+
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 
 
@@ -13,13 +13,6 @@ class SignInForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].error_messages["required"] = "Enter your username"
         self.fields["password"].error_messages["required"] = "Enter your password"
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field.text("username", field_width=20),
-            Field.text("password", field_width=20),
-            Submit("submit", "Sign in"),
-        )
 
 
 class ChangePasswordForm(PasswordChangeForm):
@@ -28,11 +21,3 @@ class ChangePasswordForm(PasswordChangeForm):
         self.fields["old_password"].error_messages["required"] = "Enter your current password"
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
-        self.helper = FormHelper()
-        self.helper.label_size = Size.SMALL
-        self.helper.layout = Layout(
-            Field.text("old_password", field_width=20),
-            Field.text("new_password1", field_width=20),
-            Field.text("new_password2", field_width=20),
-            Submit("submit", "Change password"),
-        )

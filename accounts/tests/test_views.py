@@ -162,3 +162,28 @@ def test_password_change_works_and_keeps_the_user_signed_in(client, casey):
     response = client.get(PASSWORD)
     assert response.status_code == 200
     assert "Your password has been changed." in response.content.decode()
+
+
+def test_after_a_wrong_password_the_username_is_kept_and_the_password_is_not(client, casey):
+    response = client.post(SIGN_IN, {"username": "casey", "password": "not-the-password"})
+    html = response.content.decode()
+    assert 'name="username"' in html and 'value="casey"' in html
+    assert "not-the-password" not in html
+
+
+def test_each_error_message_is_announced_with_its_input(client, casey):
+    client.force_login(casey)
+    response = client.post(PASSWORD, {"old_password": "", "new_password1": "x", "new_password2": "y"})
+    html = response.content.decode()
+    assert '<a href="#id_old_password">Enter your current password</a>' in html
+    assert 'id="id_old_password_1_error"' in html
+    assert 'aria-describedby="id_old_password_1_error" aria-invalid="true"' in html
+    # The rules under "New password" stay described; the mismatch error joins the hint.
+    assert 'aria-describedby="id_new_password2_hint id_new_password2_1_error"' in html
+
+
+def test_a_hostile_username_is_shown_back_escaped(client):
+    response = client.post(SIGN_IN, {"username": '"><script>x</script>', "password": "whatever-it-is"})
+    html = response.content.decode()
+    assert "<script>x</script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
