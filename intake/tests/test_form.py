@@ -326,6 +326,23 @@ def test_more_than_five_sends_an_hour_from_one_address_are_refused_with_429(clie
     assert response.status_code == 302 and Complaint.objects.count() == 6
 
 
+def test_behind_a_proxy_the_limit_counts_the_address_the_proxy_saw_not_one_the_client_claims(client, topics, settings):
+    from django.test import RequestFactory
+
+    from intake import throttle
+
+    settings.INTAKE_PROXY_COUNT = 1
+    settings.INTAKE_SUBMISSIONS_PER_HOUR = 1
+    factory = RequestFactory()
+
+    def sent_from(forwarded: str) -> bool:
+        return throttle.allow(factory.post("/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=forwarded), "submissions")
+
+    assert sent_from("203.0.113.5")
+    assert sent_from("198.51.100.7")  # another resident behind the same proxy
+    assert not sent_from("1.2.3.4, 203.0.113.5")  # a made-up first entry changes nothing
+
+
 # --- uploads -------------------------------------------------------------------------------------
 
 
