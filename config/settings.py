@@ -173,6 +173,11 @@ STORAGES = {
 # Uploaded documents live outside static/ and are only served through a permission check.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "uploads"))
 UPLOAD_MAX_BYTES = int(os.environ.get("UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# The online complaint form: sends and uploads allowed per client address an hour, and how many
+# proxies in front of the app append the client's address to X-Forwarded-For (0: REMOTE_ADDR).
+INTAKE_SUBMISSIONS_PER_HOUR = int(os.environ.get("INTAKE_SUBMISSIONS_PER_HOUR", "5"))
+INTAKE_UPLOADS_PER_HOUR = int(os.environ.get("INTAKE_UPLOADS_PER_HOUR", "30"))
+INTAKE_PROXY_COUNT = int(os.environ.get("INTAKE_PROXY_COUNT", "0"))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
