@@ -71,32 +71,8 @@ def expected_version(request, data: dict) -> int:
 
 
 def complaint_list_page(*, user, filters: dict, today, size: int, after: str | None, before: str | None):
-    """A page of the complaint list from the list page's own selector (keyset pages, helper h2's
-    `complaint_list_page`). Until that selector lands, the queryset selector paged by number
-    behind the same opaque `after`/`before` cursors, so clients see no difference."""
-    if hasattr(selectors, "complaint_list_page"):
-        return selectors.complaint_list_page(
-            user=user, filters=filters, today=today, size=size, after=after, before=before
-        )
-    from types import SimpleNamespace
-
-    from django.core.paginator import Paginator
-
-    cursor = after or before or ""
-    number = int(cursor[1:7]) if cursor[:1] == "p" and cursor[1:7].isdigit() else 0
-    number = number + 1 if after else (number - 1 if before else 1)
-    page = Paginator(selectors.complaint_list(user=user, filters=filters, today=today), size).get_page(number)
-    rows = list(page.object_list)
-    selectors.annotate_due(rows, today=today)
-    return SimpleNamespace(
-        rows=rows,
-        count=min(page.paginator.count, 1000),
-        more_than=page.paginator.count > 1000,
-        has_next=page.has_next(),
-        has_previous=page.has_previous(),
-        start_cursor=f"p{page.number}",
-        end_cursor=f"p{page.number}",
-    )
+    """A page of the complaint list from the list page's own keyset selector (same order, same cap)."""
+    return selectors.complaint_list_page(user=user, filters=filters, today=today, size=size, after=after, before=before)
 
 
 def page_size(request) -> int:
