@@ -418,6 +418,9 @@ def links(response) -> list[str]:
 LIST_BUGS: dict = {}  # (persona, list page) -> "BUG: ...", as KNOWN_BUGS
 
 
+PAGE_PARAMETERS = ("page", "after", "before")
+
+
 @pytest.mark.parametrize(
     ("persona", "list_page"),
     [
@@ -447,7 +450,9 @@ def test_every_link_on_a_list_opens_for_the_same_user(persona, list_page, world,
         response = pages.pop()
         for url in links(response):
             path = urlsplit(url).path
-            if path == list_page and urlsplit(url).query.startswith("page=") or "&page=" in url:
+            query = urlsplit(url).query
+            # Another page of the same list, by number (?page=2) or by where it starts (?after=, ?before=).
+            if path == list_page and any(query.startswith(f"{p}=") or f"&{p}=" in query for p in PAGE_PARAMETERS):
                 if url not in seen_pages:  # another page of the same list: read it too
                     seen_pages.add(url)
                     nxt = client.get(url)
@@ -464,7 +469,8 @@ def test_every_link_on_a_list_opens_for_the_same_user(persona, list_page, world,
                 broken.append(f"{url}: {describe(answer)}")
     assert not broken, f"{list_page} as {persona} links to pages that do not open for them: {broken}"
     if list_page in ITEM_PATTERNS:
-        listed = first.context["page"].paginator.count
+        page = first.context["page"]
+        listed = page.paginator.count if hasattr(page, "paginator") else page.count
         assert len(items) == listed, f"{list_page} as {persona}: {listed} listed, {len(items)} links found"
 
 
@@ -472,7 +478,7 @@ def test_the_lists_are_not_trivially_empty(world, as_persona):
     """The property above means something only if the lists show things (and the complaints list pages)."""
     admin = as_persona("admin")
     complaints = admin.get("/complaints/")
-    assert complaints.context["page"].paginator.num_pages >= 2
+    assert complaints.context["page"].has_next
     handler = as_persona("handler")
     assert handler.get("/reminders/").context["items"], "the handler has no reminders: the sweep found nothing"
     assert handler.get("/ombudsman/").context["page"].paginator.count == 3
