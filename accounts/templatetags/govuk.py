@@ -38,10 +38,11 @@ def govuk_text_input(bound_field, width: int = 20):
     errors = bound_field.errors
     described_by = []
     hint = ""
-    if bound_field.help_text:
+    help_text = str(bound_field.help_text)  # once: it may be lazy, and costly (the password rules)
+    if help_text:
         described_by.append(f"{field_id}_hint")
         # Help text is HTML, as in Django's own form rendering (e.g. the password rules list).
-        hint = format_html('<div id="{}_hint" class="govuk-hint">{}</div>', field_id, mark_safe(bound_field.help_text))
+        hint = format_html('<div id="{}_hint" class="govuk-hint">{}</div>', field_id, mark_safe(help_text))
     messages = []
     for number, error in enumerate(errors, start=1):
         described_by.append(f"{field_id}_{number}_error")

@@ -187,3 +187,12 @@ def test_a_hostile_username_is_shown_back_escaped(client):
     html = response.content.decode()
     assert "<script>x</script>" not in html
     assert 'value="&quot;&gt;&lt;script&gt;x&lt;/script&gt;"' in html
+
+
+def test_the_new_password_field_lists_the_rules_as_its_hint(client, casey):
+    client.force_login(casey)
+    for _ in range(2):  # the rules are worked out once, and shown on every visit
+        html = client.get(PASSWORD).content.decode()
+        hint = html.split('id="id_new_password1_hint"', 1)[1].split("</div>", 1)[0]
+        assert "at least 10 characters" in hint and "commonly used password" in hint
+        assert 'aria-describedby="id_new_password1_hint"' in html
