@@ -58,12 +58,18 @@ class PeriodForm(forms.Form):
         queryset=Procedure.objects.all(), required=False, label="Procedure", empty_label="All procedures"
     )
 
-    def __init__(self, *args, today: dt.date, service_areas, **kwargs):
+    def __init__(self, *args, today: dt.date, service_areas, area_list=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
         self.fields["year"].choices = year_choices(today)
         self.fields["year"].initial = rules.financial_year_containing(today).start.year
-        self.fields["service_area"].queryset = service_areas
+        area_field = self.fields["service_area"]
+        area_field.queryset = service_areas
+        self.area_list = area_list
+        if area_list is not None:  # the areas already fetched: the select shows them without asking again
+            area_field.choices = [("", area_field.empty_label)] + [
+                (area.pk, area_field.label_from_instance(area)) for area in area_list
+            ]
         self.helper = _get_helper(
             Field.select("year"),
             Field.select("quarter"),

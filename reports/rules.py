@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -120,6 +120,29 @@ def mean_and_median(values: list[int]) -> tuple[Decimal | None, Decimal | None]:
         return None, None
     mean = (Decimal(sum(values)) / len(values)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     median = Decimal(str(statistics.median(values))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return mean, median
+
+
+def mean_and_median_of_counts(counts: Mapping[int, int]) -> tuple[Decimal | None, Decimal | None]:
+    """`mean_and_median` of a list given as {value: how many times}: the same figures, without the list."""
+    total = sum(counts.values())
+    if not total:
+        return None, None
+    mean = (Decimal(sum(value * n for value, n in counts.items())) / total).quantize(
+        Decimal("0.1"), rounding=ROUND_HALF_UP
+    )
+    # The median is the middle value, or the mean of the two middle values when there are an even number.
+    low_index, high_index = (total - 1) // 2, total // 2
+    low = high = None
+    seen = 0
+    for value in sorted(counts):
+        seen += counts[value]
+        if low is None and seen > low_index:
+            low = value
+        if seen > high_index:
+            high = value
+            break
+    median = (Decimal(low + high) / 2).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
     return mean, median
 
 

@@ -9,24 +9,29 @@ restricted record is never listed by reference in a table meant for publication.
 Every query here is an aggregate or a bounded list of values: the number of queries a report
 makes does not depend on the number of complaints (tested). The one figure that cannot be an
 SQL aggregate is working days to respond, which needs the bank holidays: it fetches only the
-(received, responded) date pairs of the responded stages, in one query, and counts working
-days in Python with running totals (`reports.rules.WorkingDayCounter`), never a query per row.
+distinct (received, responded) date pairs of the responded stages with how many share each, in
+one query, and counts working days in Python with running totals
+(`reports.rules.WorkingDayCounter`), never a query per row. The performance report asks each
+table once for both of its periods (this one and a year earlier), with a count per period.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, F, Q, QuerySet, Sum
+from django.core.cache import cache
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
 from accounts.access import is_complaints_admin, is_manager, service_area_ids
 from accounts.models import ServiceArea, User
 from calendars.models import BankHoliday, ClosureDay, WorkingDayCalendar
+from calendars.selectors import VERSION_KEY as CALENDARS_VERSION_KEY
 from complaints.models import (
     Action,
     Complaint,
@@ -89,24 +94,33 @@ def _complaint_scope(user, *, service_area=None, procedure=None, prefix: str = "
     return q
 
 
-# --- working days (bank holidays for every calendar, in a fixed number of queries) -------------
+# --- working days (bank holidays for every calendar, in one query) -------------------------------
+
+CLOSURE = "closure"  # what a closure day is called in the one query below, beside the bank-holiday divisions
+
+# A calendar as the report needs it: (its divisions, whether it counts closure days).
+CalendarKey = tuple[str, bool]
 
 
-def non_working_by_calendar(*, first: dt.date, last: dt.date) -> dict[int, frozenset[dt.date]]:
-    """Each calendar's non-working days from first to last: three queries, whatever the calendars.
+def non_working_by_calendar(calendars: Iterable[CalendarKey], *, first: dt.date, last: dt.date) -> dict:
+    """Each calendar's non-working days from first to last: one query, whatever the calendars.
 
     The same sets `calendars.selectors.non_working_days` gives one calendar at a time (its
     divisions' bank holidays, plus closure days if it counts them)."""
-    calendars = list(WorkingDayCalendar.objects.all())
-    holidays = list(BankHoliday.objects.filter(date__range=(first, last)).values_list("division", "date"))
-    closures = frozenset(ClosureDay.objects.filter(date__range=(first, last)).values_list("date", flat=True))
+    in_range = Q(date__range=(first, last))
+    holidays = BankHoliday.objects.filter(in_range).annotate(kind=F("division"), day=F("date"))
+    closures = ClosureDay.objects.filter(in_range).annotate(
+        kind=Value(CLOSURE, output_field=CharField()), day=F("date")
+    )
+    rows = list(
+        holidays.values_list("kind", "day").order_by().union(closures.values_list("kind", "day").order_by(), all=True)
+    )
     result = {}
-    for calendar in calendars:
-        divisions = set(calendar.division_values())
-        days = {day for division, day in holidays if division in divisions}
-        if calendar.counts_closure_days:
-            days |= closures
-        result[calendar.pk] = frozenset(days)
+    for divisions, counts_closure_days in calendars:
+        kinds = set(WorkingDayCalendar(divisions=divisions).division_values())
+        if counts_closure_days:
+            kinds.add(CLOSURE)
+        result[(divisions, counts_closure_days)] = frozenset(day for kind, day in rows if kind in kinds)
     return result
 
 
@@ -128,7 +142,13 @@ class StageFigures:
     extensions: int = 0
     extended_stages: int = 0
     restricted_extensions: int = 0
-    days: list[int] = field(default_factory=list)
+    # Working days to respond, as {working days: how many responses took that long}.
+    day_counts: Counter = field(default_factory=Counter)
+
+    @property
+    def days(self) -> list[int]:
+        """Working days to respond of every response counted, fewest first."""
+        return sorted(self.day_counts.elements())
 
     @property
     def on_time_rate(self) -> Decimal | None:
@@ -144,11 +164,11 @@ class StageFigures:
 
     @property
     def mean_days(self) -> Decimal | None:
-        return rules.mean_and_median(self.days)[0]
+        return rules.mean_and_median_of_counts(self.day_counts)[0]
 
     @property
     def median_days(self) -> Decimal | None:
-        return rules.mean_and_median(self.days)[1]
+        return rules.mean_and_median_of_counts(self.day_counts)[1]
 
 
 @dataclass
@@ -210,116 +230,242 @@ def performance_figures(
     - Actions: promised in responses sent in the period; on time is completed on or before the
       action's due date.
     """
+    return _performance(user=user, periods=[period], today=today, service_area=service_area, procedure=procedure)[0]
+
+
+REPORT_CACHE_SECONDS = 3600
+FIGURES_VERSION_KEY = "reports:figures-version"
+
+
+def figures_version() -> int:
+    version = cache.get(FIGURES_VERSION_KEY)
+    if version is None:
+        cache.add(FIGURES_VERSION_KEY, 1, timeout=None)
+        version = cache.get(FIGURES_VERSION_KEY) or 1
+    return version
+
+
+def forget_figures() -> None:
+    """Start a new version of the cached report figures (called whenever a record they count changes)."""
+    try:
+        cache.incr(FIGURES_VERSION_KEY)
+    except ValueError:
+        cache.add(FIGURES_VERSION_KEY, 2, timeout=None)
+
+
+def performance_report(
+    *, user, period: Period, today: dt.date, service_area=None, procedure=None
+) -> tuple[PerformanceFigures, PerformanceFigures]:
+    """The figures of `performance_figures` for the period and for the same period a year earlier,
+    from one set of queries (each table asked once, both periods counted side by side).
+
+    A finished period's figures are cached for an hour: they change only through late edits, and
+    any saved or deleted complaint, stage, extension, escalation request, action, category or
+    procedure (`reports.signals`) or any change to the calendars starts a new version, so a late
+    edit shows at once. A period that is not over yet is counted afresh every time."""
+    periods = [period, period.previous()]
+
+    def count():
+        return tuple(
+            _performance(user=user, periods=periods, today=today, service_area=service_area, procedure=procedure)
+        )
+
+    if period.end >= today:
+        return count()
+    areas = reporting_area_ids(user)
+    key = ":".join(
+        [
+            "reports:performance",
+            str(figures_version()),
+            str(cache.get(CALENDARS_VERSION_KEY)),
+            "all" if areas is None else ",".join(map(str, sorted(areas))),
+            str(getattr(service_area, "pk", "")),
+            str(getattr(procedure, "pk", "")),
+            period.start.isoformat(),
+            period.end.isoformat(),
+            period.kind,
+            today.isoformat(),
+        ]
+    )
+    figures = cache.get(key)
+    if figures is None:
+        figures = count()
+        cache.set(key, figures, REPORT_CACHE_SECONDS)
+    return figures
+
+
+def _in_any(lookup: str, periods: list[Period]) -> Q:
+    q = Q()
+    for p in periods:
+        q |= Q(**{f"{lookup}__range": (p.start, p.end)})
+    return q
+
+
+def _performance(*, user, periods: list[Period], today: dt.date, service_area, procedure) -> list[PerformanceFigures]:
+    """`performance_figures` for several periods at once, in seven queries whatever the periods and
+    the number of complaints: each table is asked once, with one count per period (FILTER), grouped
+    by stage where the report shows stages. Periods may overlap (a long custom period and the
+    same period a year earlier): each is counted on its own."""
     scope = _complaint_scope(user, service_area=service_area, procedure=procedure)
-    stage_scope = _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__")
-    in_period = (period.start, period.end)
+    via_complaint = _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__")
+    via_stage = _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="stage__complaint__")
     live = ~Q(complaint__status=ComplaintStatus.WITHDRAWN)
-    stages: dict[int, StageFigures] = {}
+    ranges = [(p.start, p.end) for p in periods]
+    stages: list[dict[int, StageFigures]] = [{} for _ in periods]
 
-    def stage(number: int) -> StageFigures:
-        return stages.setdefault(number, StageFigures(number=number))
+    def stage(i: int, number: int) -> StageFigures:
+        return stages[i].setdefault(number, StageFigures(number=number))
 
-    stage_rows = ComplaintStage.objects.filter(stage_scope)
-    for row in stage_rows.filter(received_on__range=in_period).values("number").annotate(n=Count("id")).order_by():
-        stage(row["number"]).received = row["n"]
-
-    responded = stage_rows.filter(responded_on__range=in_period).alias(
-        deadline=Coalesce("agreed_response_on", "response_due")
-    )
+    # 1. Stages received or responded in any period, by stage number.
+    stage_rows = ComplaintStage.objects.filter(via_complaint)
+    counts = {}
+    for i, span in enumerate(ranges):
+        got, answered = Q(received_on__range=span), Q(responded_on__range=span)
+        paid = answered & Q(payment_amount__gt=0)
+        counts |= {
+            f"received_{i}": Count("id", filter=got),
+            f"answered_{i}": Count("id", filter=answered),
+            f"responses_{i}": Count("id", filter=answered & live),
+            f"on_time_{i}": Count("id", filter=answered & live & Q(responded_on__lte=F("deadline"))),
+            f"upheld_{i}": Count("id", filter=answered & live & Q(outcome=Outcome.UPHELD)),
+            f"partly_upheld_{i}": Count("id", filter=answered & live & Q(outcome=Outcome.PARTLY_UPHELD)),
+            f"not_upheld_{i}": Count("id", filter=answered & live & Q(outcome=Outcome.NOT_UPHELD)),
+            f"escalated_{i}": Count("id", filter=answered & live & Q(escalation_request__isnull=False)),
+            f"payments_{i}": Count("id", filter=paid),
+            f"paid_{i}": Sum("payment_amount", filter=paid),
+        }
     for row in (
-        responded.values("number")
-        .annotate(
-            responses=Count("id", filter=live),
-            on_time=Count("id", filter=live & Q(responded_on__lte=F("deadline"))),
-            upheld=Count("id", filter=live & Q(outcome=Outcome.UPHELD)),
-            partly_upheld=Count("id", filter=live & Q(outcome=Outcome.PARTLY_UPHELD)),
-            not_upheld=Count("id", filter=live & Q(outcome=Outcome.NOT_UPHELD)),
-            escalated=Count("id", filter=live & Q(escalation_request__isnull=False)),
-            payments=Count("id", filter=Q(payment_amount__gt=0)),
-            paid=Sum("payment_amount", filter=Q(payment_amount__gt=0)),
-        )
+        stage_rows.filter(_in_any("received_on", periods) | _in_any("responded_on", periods))
+        .alias(deadline=Coalesce("agreed_response_on", "response_due"))
+        .values("number")
+        .annotate(**counts)
         .order_by()
     ):
-        figures = stage(row.pop("number"))
-        row["paid"] = row["paid"] or Decimal(0)
-        for name, value in row.items():
-            setattr(figures, name, value)
+        for i in range(len(periods)):
+            if row[f"received_{i}"]:
+                stage(i, row["number"]).received = row[f"received_{i}"]
+            if row[f"answered_{i}"]:
+                figures = stage(i, row["number"])
+                for name in ("responses", "on_time", "upheld", "partly_upheld", "not_upheld", "escalated", "payments"):
+                    setattr(figures, name, row[f"{name}_{i}"])
+                figures.paid = row[f"paid_{i}"] or Decimal(0)
 
-    extensions = Extension.objects.filter(
-        _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="stage__complaint__"),
-        complainant_told_on__range=in_period,
-    )
-    for row in (
-        extensions.values("stage__number")
-        .annotate(
-            n=Count("id"),
-            stages=Count("stage", distinct=True),
-            restricted=Count("id", filter=Q(stage__complaint__is_restricted=True)),
+    # 2. Working days to respond: the (received, responded) dates of live responses, each pair once
+    #    with how many stages share it, counted against their calendar's non-working days.
+    pairs = list(
+        stage_rows.filter(_in_any("responded_on", periods), live)
+        .values_list(
+            "number",
+            "received_on",
+            "responded_on",
+            "complaint__procedure__calendar__divisions",
+            "complaint__procedure__calendar__counts_closure_days",
         )
+        .annotate(n=Count("id"))
         .order_by()
+    )
+    first = min([p[1] for p in pairs] + [p.start for p in periods])
+    last = max([p[2] for p in pairs] + [p.end for p in periods])
+    calendars = non_working_by_calendar({(p[3], p[4]) for p in pairs}, first=first, last=last)
+    counters: dict[CalendarKey, rules.WorkingDayCounter] = {}
+    for number, received_on, responded_on, divisions, counts_closure_days, n in pairs:
+        key = (divisions, counts_closure_days)
+        counter = counters.get(key)
+        if counter is None:
+            counter = counters[key] = rules.WorkingDayCounter(first=first, last=last, non_working=calendars[key])
+        days = counter.count(received_on, responded_on)
+        for i, (start, end) in enumerate(ranges):
+            if start <= responded_on <= end:
+                stage(i, number).day_counts[days] += n
+
+    # 3. Extensions the complainant was told of in any period, by stage number.
+    extensions = Extension.objects.filter(via_stage)
+    counts = {}
+    for i, span in enumerate(ranges):
+        told = Q(complainant_told_on__range=span)
+        counts |= {
+            f"n_{i}": Count("id", filter=told),
+            f"stages_{i}": Count("stage", distinct=True, filter=told),
+            f"restricted_{i}": Count("id", filter=told & Q(stage__complaint__is_restricted=True)),
+        }
+    for row in (
+        extensions.filter(_in_any("complainant_told_on", periods)).values("stage__number").annotate(**counts).order_by()
     ):
-        figures = stage(row["stage__number"])
-        figures.extensions, figures.extended_stages = row["n"], row["stages"]
-        figures.restricted_extensions = row["restricted"]
-    # Reasons of restricted complaints are counted above but not listed: they may describe a child.
+        for i in range(len(periods)):
+            if row[f"n_{i}"]:
+                figures = stage(i, row["stage__number"])
+                figures.extensions, figures.extended_stages = row[f"n_{i}"], row[f"stages_{i}"]
+                figures.restricted_extensions = row[f"restricted_{i}"]
+
+    # 4. Why, for the first period only (the report lists this period's reasons). Reasons of
+    #    restricted complaints are counted above but not listed: they may describe a child.
     reasons = [
         (row["stage__number"], row["reason"], row["n"])
-        for row in extensions.filter(stage__complaint__is_restricted=False)
+        for row in extensions.filter(complainant_told_on__range=ranges[0], stage__complaint__is_restricted=False)
         .values("stage__number", "reason")
         .annotate(n=Count("id"))
         .order_by("stage__number", "-n", "reason")
     ]
 
-    pairs = list(
-        responded.filter(live).values_list("number", "received_on", "responded_on", "complaint__procedure__calendar_id")
-    )
-    first = min([p[1] for p in pairs] + [period.start])
-    last = max([p[2] for p in pairs] + [period.end])
-    calendars = non_working_by_calendar(first=first, last=last)
-    counters: dict[int, rules.WorkingDayCounter] = {}
-    for number, received_on, responded_on, calendar_id in pairs:
-        counter = counters.get(calendar_id)
-        if counter is None:
-            counter = counters[calendar_id] = rules.WorkingDayCounter(
-                first=first, last=last, non_working=calendars.get(calendar_id, frozenset())
-            )
-        stage(number).days.append(counter.count(received_on, responded_on))
+    # 5. Complaints received (and withdrawn ones closed) in any period, by channel, category and month.
+    withdrawn = Q(status=ComplaintStatus.WITHDRAWN)
+    counts = {}
+    for i, span in enumerate(ranges):
+        got = Q(received_on__range=span)
+        counts |= {
+            f"complaints_{i}": Count("id", filter=got),
+            f"withdrawn_received_{i}": Count("id", filter=got & withdrawn),
+            f"withdrawn_in_period_{i}": Count("id", filter=Q(closed_on__range=span) & withdrawn),
+        }
+    totals = [dict.fromkeys(("complaints", "withdrawn_received", "withdrawn_in_period"), 0) for _ in periods]
+    by_channel = [defaultdict(int) for _ in periods]
+    by_category = [defaultdict(int) for _ in periods]
+    by_month = [defaultdict(int) for _ in periods]
+    for row in (
+        Complaint.objects.filter(scope)
+        .filter(_in_any("received_on", periods) | (withdrawn & _in_any("closed_on", periods)))
+        .annotate(month=TruncMonth("received_on"))
+        .values("channel", "category__name", "month")
+        .annotate(**counts)
+        .order_by()
+    ):
+        for i in range(len(periods)):
+            for name in totals[i]:
+                totals[i][name] += row[f"{name}_{i}"]
+            n = row[f"complaints_{i}"]
+            if n:
+                by_channel[i][row["channel"]] += n
+                by_category[i][row["category__name"] or ""] += n
+                by_month[i][_as_date(row["month"])] += n
 
-    complaints = Complaint.objects.filter(scope)
-    received = complaints.filter(received_on__range=in_period)
-    totals = complaints.aggregate(
-        complaints=Count("id", filter=Q(received_on__range=in_period)),
-        withdrawn_received=Count("id", filter=Q(received_on__range=in_period, status=ComplaintStatus.WITHDRAWN)),
-        withdrawn_in_period=Count("id", filter=Q(closed_on__range=in_period, status=ComplaintStatus.WITHDRAWN)),
-    )
-    by_channel = {r["channel"]: r["n"] for r in received.values("channel").annotate(n=Count("id")).order_by()}
-    by_category = {
-        r["category__name"] or "": r["n"] for r in received.values("category__name").annotate(n=Count("id")).order_by()
-    }
-    by_month = {
-        _as_date(r["month"]): r["n"]
-        for r in received.annotate(month=TruncMonth("received_on")).values("month").annotate(n=Count("id")).order_by()
-    }
-    actions = Action.objects.filter(
-        _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__"),
-        stage__responded_on__range=in_period,
-    ).aggregate(
-        promised=Count("id"),
-        on_time=Count("id", filter=Q(completed_on__lte=F("due_on"))),
-        late=Count("id", filter=Q(completed_on__gt=F("due_on"))),
-        outstanding=Count("id", filter=Q(completed_on__isnull=True)),
-        overdue=Count("id", filter=Q(completed_on__isnull=True, due_on__lt=today)),
-    )
-    return PerformanceFigures(
-        period=period,
-        stages=dict(sorted(stages.items())),
-        by_channel=by_channel,
-        by_category=by_category,
-        extension_reasons=reasons,
-        actions=actions,
-        by_month=by_month,
-        **totals,
-    )
+    # 6. Actions promised in responses sent in any period.
+    counts = {}
+    for i, span in enumerate(ranges):
+        promised = Q(stage__responded_on__range=span)
+        counts |= {
+            f"promised_{i}": Count("id", filter=promised),
+            f"on_time_{i}": Count("id", filter=promised & Q(completed_on__lte=F("due_on"))),
+            f"late_{i}": Count("id", filter=promised & Q(completed_on__gt=F("due_on"))),
+            f"outstanding_{i}": Count("id", filter=promised & Q(completed_on__isnull=True)),
+            f"overdue_{i}": Count("id", filter=promised & Q(completed_on__isnull=True, due_on__lt=today)),
+        }
+    actions = Action.objects.filter(via_complaint, _in_any("stage__responded_on", periods)).aggregate(**counts)
+
+    return [
+        PerformanceFigures(
+            period=period,
+            stages=dict(sorted(stages[i].items())),
+            by_channel=dict(by_channel[i]),
+            by_category=dict(by_category[i]),
+            extension_reasons=reasons if i == 0 else [],
+            actions={
+                name: actions[f"{name}_{i}"] for name in ("promised", "on_time", "late", "outstanding", "overdue")
+            },
+            by_month=dict(by_month[i]),
+            **totals[i],
+        )
+        for i, period in enumerate(periods)
+    ]
 
 
 def _as_date(value) -> dt.date:

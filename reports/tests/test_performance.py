@@ -6,11 +6,14 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
+from calendars.models import BankHoliday
 from complaints import services
 from complaints.models import Channel, Outcome, Procedure
-from reports import rules, selectors
-from reports.tests.conftest import TODAY, acknowledge, area, register, stage_of
+from reports import rules, selectors, views
+from reports.tests.conftest import TODAY, D, acknowledge, area, register, stage_of
 from reports.tests.helpers import cell, csv_rows, page_tables
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
@@ -232,3 +235,52 @@ def test_a_custom_period_is_used_when_both_dates_are_given(client, people, hand_
     )
     assert b"1 August 2025 to 31 August 2025" in response.content
     assert cell(page_tables(response.content)["received_by_stage"], "Stage 1", "Received") == "fewer than 5"
+
+
+def test_the_operational_export_is_streamed_and_its_pieces_join_up_to_the_same_rows(client, report_page, monkeypatch):
+    whole = client.get("/reports/performance/stages.csv?year=2025")
+    assert whole.streaming
+    assert whole["Content-Type"].startswith("text/csv")
+    rows = csv_rows(whole)
+    assert len(rows) == 9  # the heading; A to G's Stage 1 and C's Stage 2
+    monkeypatch.setattr(views, "CSV_FETCH_ROWS", 2)
+    monkeypatch.setattr(views, "CSV_SEND_CHARS", 50)
+    pieces = list(client.get("/reports/performance/stages.csv?year=2025").streaming_content)
+    assert len(pieces) > 4
+    assert csv_rows(client.get("/reports/performance/stages.csv?year=2025")) == rows
+
+
+# --- a finished year's figures are kept, and refreshed by any change ---------------------------------
+
+
+@pytest.fixture
+def finished_year(client, people, hand_counted, monkeypatch):
+    """Mona's report on 2025 to 2026, asked on 30 April 2026 when that year is over."""
+    monkeypatch.setattr(views, "today", lambda: TODAY)
+    client.force_login(people["mona"])
+    return page_tables(client.get(URL).content)
+
+
+def test_a_finished_year_is_counted_once_and_shown_again_from_the_cache(client, finished_year):
+    with CaptureQueriesContext(connection) as ctx:
+        again = client.get(URL)
+    assert not any("complaints_complaint" in q["sql"] for q in ctx.captured_queries)
+    assert page_tables(again.content) == finished_year
+
+
+def test_a_late_edit_to_a_finished_year_shows_at_once(client, people, hand_counted, finished_year):
+    assert cell(finished_year["timeliness"], "Stage 1", "Responses") == "6"
+    services.complaint_withdraw(
+        by=people["casey"], complaint=hand_counted["A"], withdrawn_on=D(2025, 6, 20), reason="Sorted", today=TODAY
+    )
+    timeliness = page_tables(client.get(URL).content)["timeliness"]
+    assert cell(timeliness, "Stage 1", "Responses") == "5"  # A is withdrawn now: left out of responses
+    assert cell(timeliness, "Stage 1", "Within the time limit") == "fewer than 5"
+
+
+def test_a_new_bank_holiday_recounts_the_working_days_of_a_finished_year(client, finished_year):
+    assert cell(finished_year["response_days"], "Stage 1", "Average") == "10.2"
+    BankHoliday.objects.create(division="england-and-wales", date=D(2025, 8, 20), title="A new bank holiday")
+    days = page_tables(client.get(URL).content)["response_days"]
+    assert cell(days, "Stage 1", "Average") == "10"  # G took 4 working days, not 5
+    assert cell(days, "Stage 1", "Median") == "11"

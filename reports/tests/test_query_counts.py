@@ -115,24 +115,36 @@ class World:
                 )
 
 
+# The session is saved at most once a minute (`accounts.middleware`), so whether a request writes it
+# depends on the clock, not on the page: those writes are left out of the count.
+SESSION_WRITE = ('UPDATE "django_session"', "SAVEPOINT", "RELEASE SAVEPOINT", "BEGIN", "COMMIT")
+
+
 def count_queries(client, url) -> int:
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url)
         assert response.status_code == 200
-    return len(ctx)
+        if getattr(response, "streaming", False):
+            b"".join(response.streaming_content)
+    return sum(not q["sql"].startswith(SESSION_WRITE) for q in ctx.captured_queries)
 
 
 @pytest.mark.parametrize(
-    "url",
+    "url, most",
     [
-        "/reports/performance/?year=2025",
-        "/reports/performance/?year=2025&quarter=2",
-        "/reports/ombudsman/?year=2025",
-        "/reports/learning/",
+        # The performance report (issue 8: at most 15 queries), for a finished year, a quarter, this
+        # year (not over yet), a table as CSV, and the operational export of every stage.
+        ("/reports/performance/?year=2025", 15),
+        ("/reports/performance/?year=2025&quarter=2", 15),
+        ("/reports/performance/", 15),
+        ("/reports/performance/?year=2025&format=csv&table=timeliness", 15),
+        ("/reports/performance/stages.csv?year=2025", 15),
+        ("/reports/ombudsman/?year=2025", 45),
+        ("/reports/learning/", 45),
     ],
 )
 @pytest.mark.parametrize("who", ["mona", "ada"])
-def test_a_report_makes_the_same_number_of_queries_for_3_and_30_complaints(client, people, url, who):
+def test_a_report_makes_the_same_number_of_queries_for_3_and_30_complaints(client, people, url, most, who):
     world = World(people)
     client.force_login(people[who])
     world.add(SMALL)
@@ -140,4 +152,4 @@ def test_a_report_makes_the_same_number_of_queries_for_3_and_30_complaints(clien
     world.add(LARGE - SMALL)
     large = count_queries(client, url)
     assert small == large, f"{url}: {small} queries with {SMALL} complaints, {large} with {LARGE}"
-    assert large <= 45
+    assert large <= most

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from decimal import Decimal
 
 import holidays
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from calendars.rules import working_days_between
 from reports import rules
@@ -76,6 +79,12 @@ def test_mean_and_median():
     assert rules.mean_and_median([5, 6, 11, 11, 12, 16]) == (Decimal("10.2"), Decimal("11.0"))
     assert rules.mean_and_median([1, 2, 4]) == (Decimal("2.3"), Decimal("2.0"))
     assert rules.mean_and_median([]) == (None, None)
+
+
+@settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])  # a busy machine is not a failure
+@given(st.lists(st.integers(min_value=0, max_value=400), max_size=60))
+def test_mean_and_median_from_counts_are_the_same_figures_as_from_the_list(values):
+    assert rules.mean_and_median_of_counts(Counter(values)) == rules.mean_and_median(values)
 
 
 # DOMAIN.md §4.4 test vectors: (start, end) that are N working days apart.
