@@ -136,7 +136,7 @@ def _recipient(row, role: str, policy: ReminderPolicy):
     return f"mailbox:{mailbox.lower()}", None, mailbox
 
 
-def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int = SWEEP_BATCH) -> SweepResult:
+def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int | None = None) -> SweepResult:
     """Record every reminder milestone in force today for every open obligation.
 
     Reads open obligations in keyset batches (queries grow with batches, not items) and inserts
@@ -144,6 +144,7 @@ def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int = SWEEP_BATC
     milestone), so reruns and concurrent sweeps add nothing twice. The milestones depend only on
     the kind and the due date, so they are worked out once for each pair.
     """
+    batch_size = batch_size or SWEEP_BATCH
     policies = {p.kind: p for p in ReminderPolicy.objects.all()}
     non_working = non_working_days_around(calendar=default_calendar(), day=today)
     horizon = rules.lead_horizon(today, policies.values(), non_working)
