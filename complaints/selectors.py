@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Count, F, Q, QuerySet, Value
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
@@ -19,8 +19,11 @@ from complaints.keyset import Page, SortKey, keyset_page, parse_date
 from complaints.models import (
     OPEN_STAGE_STATUSES,
     Complaint,
+    ComplaintPoint,
     ComplaintStage,
     ComplaintStatus,
+    Extension,
+    PointOutcome,
     Procedure,
     StageRule,
     StageSuspension,
@@ -255,14 +258,28 @@ def readable_change(value):
 
 
 def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
-    """Everything the complaint page shows, in a fixed number of queries."""
+    """Everything the complaint page shows, in the same few queries however much the complaint holds.
+
+    One query per kind of row (stages, extensions, clock stops, points with their outcomes,
+    signposting, actions, documents, timeline); rows that point back at a stage or a point are
+    joined to the ones already loaded, in Python, rather than fetched again.
+    """
     stages = list(
         complaint.stages.select_related("rule__procedure_stage", "handler", "escalation_request")
-        .prefetch_related("extensions__approved_by", "clock_stops", "point_outcomes__point", "signpostings")
+        .prefetch_related(
+            Prefetch("extensions", queryset=Extension.objects.select_related("approved_by")),
+            "clock_stops",
+        )
         .order_by("number")
     )
-    non_working = non_working_days_around(calendar=complaint.procedure.calendar, day=today)
+    by_id = {stage.pk: stage for stage in stages}
+    points, outcomes = _points_and_outcomes(complaint)
+    # Only an open stage has deadlines to count; a closed complaint needs no bank holidays.
+    open_stages = any(stage.is_open for stage in stages)
+    non_working = non_working_days_around(calendar=complaint.procedure.calendar, day=today) if open_stages else None
     for stage in stages:
+        stage.complaint = complaint
+        stage.outcomes_by_point = outcomes.get(stage.pk, [])
         stage.ack_info = (
             DueInfo(stage.acknowledge_due, days_left(stage.acknowledge_due, today=today, non_working=non_working))
             if stage.acknowledge_due and not stage.acknowledged_on and stage.is_open
@@ -276,19 +293,26 @@ def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
         )
         stage.responded_in_time = bool(stage.responded_on and stage.responded_on <= due)
         stage.clock_running_stop = next((s for s in stage.clock_stops.all() if s.restarted_on is None), None)
+    signpostings = list(complaint.signpostings.all())
+    actions = list(complaint.actions.select_related("owner").order_by("due_on", "id"))
+    for row in (*signpostings, *actions):
+        row.stage = by_id[row.stage_id]
     events = list(complaint.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
+        # Written out here rather than by template filters: the timeline may hold 200 entries.
+        at = timezone.localtime(event.at)
+        event.when = f"{at.day} {at:%b %Y, %H:%M}"
         event.change_rows = [
-            (name.replace("_", " ").capitalize(), readable_change(old), readable_change(new))
+            (name.replace("_", " ").capitalize(), readable_change(old) or "(none)", readable_change(new) or "(none)")
             for name, (old, new) in event.changes.items()
             if old != new
         ]
     return {
         "stages": stages,
         "current_stage": stages[-1] if stages else None,
-        "points": list(complaint.points.all()),
-        "actions": list(complaint.actions.select_related("owner", "stage").order_by("due_on", "id")),
-        "signpostings": list(complaint.signpostings.select_related("stage", "created_by", "suspension")),
+        "points": points,
+        "actions": actions,
+        "signpostings": signpostings,
         "documents": list(complaint.documents.select_related("uploaded_by")),
         "events": events,
     }

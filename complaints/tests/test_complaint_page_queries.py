@@ -14,7 +14,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Role
 from complaints import services
@@ -174,3 +174,14 @@ def test_the_rich_complaint_page_shows_what_it_loaded_in_those_queries(client, c
     assert page.count("Reason: Reason 1</dd>") == 3  # the second extension of every stage
     assert "Action 2.2" in page and "Letter 4" in page
     assert "Record the response" in page and "Stop the clock" not in page  # from Stage 3's rule
+
+
+def test_the_timeline_gives_local_times_and_says_none_for_an_empty_earlier_value(client, casey):
+    complaint = log_complaint(handler=casey, received_on=today(), today=today())
+    services.stage_acknowledge(by=casey, stage=current(complaint), acknowledged_on=today(), today=today())
+    client.force_login(casey)
+    with timezone.override("Asia/Kolkata"):  # half an hour off UTC, so a time left in UTC shows
+        page = client.get(f"/complaints/{complaint.pk}/").content.decode()
+        for event in complaint.events.all():
+            assert f"{dateformat.format(timezone.localtime(event.at), 'j M Y, H:i')} by Casey Tester" in page
+    assert f"Acknowledged on: (none) → {today():%-d %b %Y}" in page
