@@ -14,6 +14,7 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
 
 from accounts.models import ServiceArea, User
 from complaints.models import Category, Channel, ContactMethod, Outcome, Procedure
@@ -607,13 +608,21 @@ class ComplaintFilterForm(forms.Form):
             field.choices = [*field.choices, *((obj.pk, str(obj)) for obj in objects)]
 
     def controls(self) -> list[dict]:
-        """Each filter with, for a select, its options as (value, label, selected), for plain markup."""
+        """Each filter for plain GOV.UK markup; a select's options already as HTML (an admin's
+        handler filter lists every member of staff: one template loop per option adds up)."""
         result = []
         for bound in self:
             options = None
             if isinstance(bound.field, forms.ChoiceField):
                 current = "" if bound.value() is None else str(bound.value())
-                options = [(value, label, str(value) == current) for value, label in bound.field.choices]
+                options = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (value, " selected" if str(value) == current else "", label)
+                        for value, label in bound.field.choices
+                    ),
+                )
             result.append({"field": bound, "options": options})
         return result
 

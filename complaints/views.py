@@ -62,7 +62,9 @@ PAGE_PARAMETERS = ("after", "before", "page")
 def complaint_list(request):
     _require_role(request.user)
     areas = _service_areas_for(request.user)
-    form = forms.ComplaintFilterForm(request.GET or None, service_areas=areas, handlers=_staff_in(areas))
+    # Names are all the handler filter shows: an admin's has every member of staff.
+    handlers = _staff_in(areas).only("first_name", "last_name", "username")
+    form = forms.ComplaintFilterForm(request.GET or None, service_areas=areas, handlers=handlers)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = selectors.complaint_list_page(
         user=request.user,
