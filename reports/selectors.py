@@ -397,15 +397,21 @@ def _performance(*, user, periods: list[Period], today: dt.date, service_area, p
                 figures.extensions, figures.extended_stages = row[f"n_{i}"], row[f"stages_{i}"]
                 figures.restricted_extensions = row[f"restricted_{i}"]
 
-    # 4. Why, for the first period only (the report lists this period's reasons). Reasons of
-    #    restricted complaints are counted above but not listed: they may describe a child.
-    reasons = [
-        (row["stage__number"], row["reason"], row["n"])
-        for row in extensions.filter(complainant_told_on__range=ranges[0], stage__complaint__is_restricted=False)
+    # 4. Why, by stage and reason. Reasons of restricted complaints are counted above but not
+    #    listed: they may describe a child.
+    counts = {f"n_{i}": Count("id", filter=Q(complainant_told_on__range=span)) for i, span in enumerate(ranges)}
+    reasons: list[list[tuple[int, str, int]]] = [[] for _ in periods]
+    for row in (
+        extensions.filter(_in_any("complainant_told_on", periods), stage__complaint__is_restricted=False)
         .values("stage__number", "reason")
-        .annotate(n=Count("id"))
-        .order_by("stage__number", "-n", "reason")
-    ]
+        .annotate(**counts)
+        .order_by("stage__number", "reason")  # reasons in the database's collation, as before
+    ):
+        for i in range(len(periods)):
+            if row[f"n_{i}"]:
+                reasons[i].append((row["stage__number"], row["reason"], row[f"n_{i}"]))
+    for listed in reasons:  # most used first; a stable sort keeps the reasons' order among equals
+        listed.sort(key=lambda r: (r[0], -r[2]))
 
     # 5. Complaints received (and withdrawn ones closed) in any period, by channel, category and month.
     withdrawn = Q(status=ComplaintStatus.WITHDRAWN)
@@ -457,7 +463,7 @@ def _performance(*, user, periods: list[Period], today: dt.date, service_area, p
             stages=dict(sorted(stages[i].items())),
             by_channel=dict(by_channel[i]),
             by_category=dict(by_category[i]),
-            extension_reasons=reasons if i == 0 else [],
+            extension_reasons=reasons[i],
             actions={
                 name: actions[f"{name}_{i}"] for name in ("promised", "on_time", "late", "outstanding", "overdue")
             },
