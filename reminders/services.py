@@ -318,7 +318,8 @@ class DigestLines:
 
     def __init__(self, today: dt.date):
         self.today = today
-        self.dates: dict[dt.date, str] = {}
+        self.dates: dict[dt.date, str] = {today: date_format(today, "j F Y")}
+        self.heading = date_format(today, "l j F Y")  # Monday 30 November 2026
 
     def due(self, obligation: Obligation) -> dict:
         day = obligation.due_on
@@ -356,6 +357,8 @@ def _digest_message(digest: Digest, items: dict, lines: DigestLines, templates) 
     context = {
         "digest": digest,
         "today": today,
+        "today_long": lines.heading,
+        "today_short": lines.dates[today],
         "council_name": settings.COUNCIL_NAME,
         "service_name": settings.SERVICE_NAME,
         "base_url": settings.SITE_URL,
