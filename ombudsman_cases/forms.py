@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from accounts.models import ServiceArea, User
 from complaints.forms import GovDateField, VersionedForm, _helper, _text
@@ -448,30 +451,69 @@ class CloseCaseForm(forms.Form):
         self.helper = _helper(Field("closed_on"), submit="Close the case")
 
 
-class OverdueFilterForm(forms.Form):
-    service_area = forms.ModelChoiceField(
-        queryset=ServiceArea.objects.none(), required=False, label="Service area", empty_label="All"
-    )
+class ListedChoiceField(forms.ModelChoiceField):
+    """A model choice over rows fetched once by the form: its options and its check run no query.
+
+    (A ModelChoiceField counts and iterates its queryset each time the page lists the options,
+    and looks the chosen row up again when the form is checked.)"""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, queryset=None, **kwargs)
+
+    def set_rows(self, rows) -> None:
+        rows = list(rows)
+        self._rows = {str(row.pk): row for row in rows}
+        self.choices = [("", self.empty_label), *((row.pk, str(row)) for row in rows)]
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self._rows[str(value)]
+        except KeyError:
+            raise ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
+class FilterForm(forms.Form):
+    """A GET form of filters; `rows()` gives each field with its options already rendered."""
+
+    def rows(self):
+        for bound in self:
+            options = None
+            if isinstance(bound.field, forms.ChoiceField):
+                current = str(bound.value())
+                options = format_html_join(
+                    "",
+                    '<option value="{}"{}>{}</option>',
+                    (
+                        (value, mark_safe(" selected") if str(value) == current else "", label)
+                        for value, label in bound.field.choices
+                    ),
+                )
+            yield bound, options
+
+
+class OverdueFilterForm(FilterForm):
+    service_area = ListedChoiceField(required=False, label="Service area", empty_label="All")
     kind = forms.ChoiceField(choices=[("", "All"), *ObligationKind.choices], required=False, label="What is due")
-    owner = forms.ModelChoiceField(queryset=User.objects.none(), required=False, label="Owner", empty_label="Anyone")
+    owner = ListedChoiceField(required=False, label="Owner", empty_label="Anyone")
     window = forms.ChoiceField(
         choices=[("", "Overdue or due in the next 30 days"), ("overdue", "Overdue only")], required=False, label="Show"
     )
 
     def __init__(self, *args, service_areas, owners, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = service_areas
-        self.fields["owner"].queryset = owners
+        self.fields["service_area"].set_rows(service_areas)
+        self.fields["owner"].set_rows(owners)
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(FilterForm):
     q = forms.CharField(required=False, label="LGSCO reference or words")
-    service_area = forms.ModelChoiceField(
-        queryset=ServiceArea.objects.none(), required=False, label="Service area", empty_label="All"
-    )
-    status = forms.ChoiceField(choices=[("", "Any")], required=False, label="Status")
+    service_area = ListedChoiceField(required=False, label="Service area", empty_label="All")
+    status = forms.ChoiceField(choices=[("", "Any"), *CaseStatus.choices], required=False, label="Status")
 
     def __init__(self, *args, service_areas, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["service_area"].queryset = service_areas
-        self.fields["status"].choices = [("", "Any"), *CaseStatus.choices]
+        self.fields["service_area"].set_rows(service_areas)

@@ -80,7 +80,9 @@ class OmbudsmanCase(models.Model):
     outcome = models.CharField(max_length=50, choices=Outcome.choices, blank=True)
     status = models.CharField(max_length=20, choices=CaseStatus.choices, default=CaseStatus.ASSESSMENT)
     closed_on = models.DateField(null=True, blank=True)
-    legal_hold = models.BooleanField(default=False, help_text="Kept in full whatever its age; the retention job skips it.")
+    legal_hold = models.BooleanField(
+        default=False, help_text="Kept in full whatever its age; the retention job skips it."
+    )
     anonymised_on = models.DateField(null=True, blank=True)
 
     created_at = models.DateTimeField(auto_now_add=True)
@@ -185,6 +187,11 @@ class Recommendation(models.Model):
         indexes = [
             models.Index(fields=["completed_on", "due_on"], name="rec_open_due"),
             models.Index(fields=["owner", "completed_on", "due_on"], name="rec_owner_open_due"),
+            # The compliance panel reads only the financial year's rows (due, or the LGSCO's outcome).
+            models.Index(fields=["due_on"], name="rec_due"),
+            models.Index(fields=["lgsco_outcome_on"], name="rec_lgsco_outcome"),
+            # "Cases with a recommendation in my service areas" (accounts.access) from the index alone.
+            models.Index(fields=["service_area", "case"], name="rec_area_case"),
         ]
         constraints = [
             models.CheckConstraint(condition=Q(amount__isnull=True) | Q(amount__gte=0), name="rec_amount_not_negative"),
