@@ -197,7 +197,8 @@ def sweep(*, today: dt.date, dry_run: bool = False, batch_size: int | None = Non
                 r.obligation = obligations[r.obligation_id]
             result.planned.extend(rows)
         else:
-            Reminder.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+            # One INSERT a batch (SQLite splits it by its parameter limit).
+            Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     if not dry_run:
         result.recorded = Reminder.objects.filter(created_on=today).count() - recorded_before
     log.info("Reminder sweep for %s: %s obligations, %s reminders recorded", today, result.obligations, result.recorded)
