@@ -544,17 +544,7 @@ class RecommendationListCreate(generics.GenericAPIView):
         rec = case_services.recommendation_add(
             by=request.user,
             case=case,
-            kind=d["kind"],
-            remedy_type=d["remedy_type"],
-            wording=d["wording"],
-            owner=d["owner"],
-            service_area=d["service_area"],
-            due_basis=d["due_basis"],
-            due_within=d["due_within"],
-            explicit_due_on=d["explicit_due_on"],
-            amount=d["amount"],
-            beneficiary_pseudonym=d["beneficiary_pseudonym"],
-            evidence_expected=d["evidence_expected"],
+            **{name: d[name] for name in case_services.RECOMMENDATION_FIELDS},
         )
         return recommendation_response(
             request, case_selectors.recommendation_for(request.user, pk, rec.pk), code=status.HTTP_201_CREATED

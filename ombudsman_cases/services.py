@@ -255,6 +255,22 @@ def _non_working(day: dt.date):
     return non_working_days_around(calendar=default_calendar(), day=day)
 
 
+# What the recommendation form (page and API) hands to recommendation_add.
+RECOMMENDATION_FIELDS = (
+    "kind",
+    "remedy_type",
+    "wording",
+    "owner",
+    "service_area",
+    "due_basis",
+    "due_within",
+    "explicit_due_on",
+    "amount",
+    "beneficiary_pseudonym",
+    "evidence_expected",
+)
+
+
 @transaction.atomic
 def recommendation_add(
     *,

@@ -199,17 +199,7 @@ class RecommendationAddView(CasePage):
         services.recommendation_add(
             by=self.request.user,
             case=self.case,
-            kind=d["kind"],
-            remedy_type=d["remedy_type"],
-            wording=d["wording"],
-            owner=d["owner"],
-            service_area=d["service_area"],
-            due_basis=d["due_basis"],
-            due_within=d["due_within"],
-            explicit_due_on=d["explicit_due_on"],
-            amount=d["amount"],
-            beneficiary_pseudonym=d["beneficiary_pseudonym"],
-            evidence_expected=d["evidence_expected"],
+            **{name: d[name] for name in services.RECOMMENDATION_FIELDS},
         )
 
 
