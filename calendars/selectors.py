@@ -27,6 +27,12 @@ def _version() -> int:
     return version
 
 
+def version() -> int:
+    """The version of every calendar, bank holiday and closure day: a cache key that includes it
+    is out of date as soon as any of them changes."""
+    return _version()
+
+
 def invalidate() -> None:
     """Forget every cached calendar and holiday set (called whenever they change)."""
     try:

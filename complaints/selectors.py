@@ -276,6 +276,13 @@ def readable_change(value):
     return value
 
 
+def complaint_version(complaint: Complaint) -> int:
+    """The complaint's newest timeline entry (0 if none): every change to a complaint, its stages,
+    actions or documents records one (`services._record`, `retention`), so anything built from the
+    complaint under an older entry is out of date."""
+    return complaint.events.order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def complaint_page(*, complaint: Complaint, today: dt.date) -> dict:
     """Everything the complaint page shows, in the same few queries however much the complaint holds.
 

@@ -5,15 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 
 from accounts.access import is_complaints_admin, is_manager, role_of
 from accounts.models import ServiceArea, User
 from accounts.services import record_access
+from calendars.selectors import version as calendars_version
 from complaints import forms, selectors, services, workflow
 from complaints.models import Action, ComplaintStatus, Document
 
@@ -164,17 +167,56 @@ class ComplaintCreateView(LoginRequiredMixin, View):
 def complaint_detail(request, pk):
     _require_role(request.user)
     complaint = selectors.complaint_for(request.user, pk)
-    today = selectors.today()
-    context = selectors.complaint_page(complaint=complaint, today=today)
-    stage = context["current_stage"]
-    context.update(
-        complaint=complaint,
-        today=today,
-        actions_now=available_actions(request.user, complaint, stage),
-        can_complete_actions=complaint.status != ComplaintStatus.WITHDRAWN,
-        can_hold=is_manager(request.user),
-    )
+    body = complaint_body(complaint=complaint, today=selectors.today())
+    context = {
+        "complaint": complaint,
+        "body": body,
+        "actions_now": available_actions(request.user, complaint, body["current_stage"]),
+        "can_hold": is_manager(request.user),
+    }
     return render(request, "complaints/complaint_detail.html", context)
+
+
+# Every change through the services starts a new cache entry at once (see complaint_body); this only
+# bounds how long a renamed person, service area or procedure stage keeps its old name on the page.
+COMPLAINT_BODY_SECONDS = 600
+
+
+def complaint_body(*, complaint, today) -> dict:
+    """The complaint page below its heading, as HTML (signposting; summary, stages, actions,
+    documents and timeline), with the current stage the actions are worked out from.
+
+    Rendered from `selectors.complaint_page` and kept in the cache under the complaint's newest
+    timeline entry (every change records one), its last save, today's date (deadlines in words)
+    and the calendars' version (bank holidays): opening a complaint again costs one query, not
+    eight, until something changes. Nothing in it depends on who is looking: the permission check
+    (`complaint_for`) comes first, and the actions a user may take are worked out per request.
+    """
+    key = ":".join(
+        [
+            "complaint-body",
+            str(complaint.pk),
+            str(selectors.complaint_version(complaint)),
+            complaint.updated_at.isoformat(),
+            today.isoformat(),
+            str(calendars_version()),
+        ]
+    )
+    body = cache.get(key)
+    if body is None:
+        context = {
+            **selectors.complaint_page(complaint=complaint, today=today),
+            "complaint": complaint,
+            "today": today,
+            "can_complete_actions": complaint.status != ComplaintStatus.WITHDRAWN,
+        }
+        body = {
+            "signposting": render_to_string("complaints/complaint_detail_signposting.html", context),
+            "main": render_to_string("complaints/complaint_detail_main.html", context),
+            "current_stage": context["current_stage"],
+        }
+        cache.set(key, body, COMPLAINT_BODY_SECONDS)
+    return body
 
 
 def available_actions(user, complaint, stage) -> list[dict]:

@@ -9,15 +9,19 @@ signposting. Every count must be equal, and at most PAGE_QUERY_CAP.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import dateformat, timezone
 
 from accounts.models import Role
-from complaints import services
+from calendars.models import BankHoliday
+from calendars.selectors import non_working_days_around
+from complaints import selectors, services
 from complaints.models import Complaint, ComplaintStage
 from complaints.tests.factories import log_complaint
 
@@ -135,12 +139,18 @@ def three_stage_complaint(casey, cora, mona, *, close: bool) -> Complaint:
     return complaint
 
 
-def measure(client, complaint: Complaint) -> CaptureQueriesContext:
-    client.get(f"/complaints/{complaint.pk}/")  # warm per-process caches (content types, bank holidays)
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(f"/complaints/{complaint.pk}/")
-    assert response.status_code == 200
-    return ctx
+def measure(client, complaint: Complaint) -> tuple[CaptureQueriesContext, CaptureQueriesContext]:
+    """The page's queries when it is built (nothing cached) and when it is opened again."""
+    client.get("/complaints/")  # warm per-process caches (content types)
+    counts = []
+    cache.clear()
+    non_working_days_around(calendar=complaint.procedure.calendar, day=today())  # bank holidays stay cached
+    for _ in ("built", "opened again"):
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/complaints/{complaint.pk}/")
+        assert response.status_code == 200
+        counts.append(ctx)
+    return counts[0], counts[1]
 
 
 def listing(ctx: CaptureQueriesContext) -> str:
@@ -158,10 +168,16 @@ def test_the_complaint_page_costs_the_same_few_queries_however_much_the_complain
     small = measure(client, just_logged)
     for rich in (open_at_stage_3, closed):
         large = measure(client, rich)
-        assert len(large) == len(small), (
-            f"1 stage: {len(small)} queries\n{listing(small)}\n{rich}: {len(large)}\n{listing(large)}"
-        )
-    assert len(small) <= PAGE_QUERY_CAP, listing(small)
+        for when, one_stage, three_stages in zip(("built", "opened again"), small, large, strict=True):
+            assert len(three_stages) == len(one_stage), (
+                f"{when}, 1 stage: {len(one_stage)} queries\n{listing(one_stage)}\n"
+                f"{rich}: {len(three_stages)}\n{listing(three_stages)}"
+            )
+    built, opened_again = small
+    assert len(built) <= PAGE_QUERY_CAP, listing(built)
+    assert len(opened_again) <= len(built) - 8, "opened again, the page reads nothing but the complaint\n" + listing(
+        opened_again
+    )
 
 
 def test_the_rich_complaint_page_shows_what_it_loaded_in_those_queries(client, casey, cora, mona):
@@ -185,3 +201,75 @@ def test_the_timeline_gives_local_times_and_says_none_for_an_empty_earlier_value
         for event in complaint.events.all():
             assert f"{dateformat.format(timezone.localtime(event.at), 'j M Y, H:i')} by Casey Tester" in page
     assert f"Acknowledged on: (none) → {today():%-d %b %Y}" in page
+
+
+# --- The cached part of the page (complaints.views.complaint_body) ------------------------------
+
+
+def page_of(client, complaint: Complaint) -> str:
+    return client.get(f"/complaints/{complaint.pk}/").content.decode()
+
+
+def test_a_page_opened_before_a_change_shows_the_change_at_once(client, casey):
+    """Completing an action or uploading a document saves no complaint; the timeline entry still counts."""
+    received = today() - dt.timedelta(days=20)
+    complaint = log_complaint(handler=casey, received_on=received, today=today())
+    services.stage_acknowledge(by=casey, stage=current(complaint), acknowledged_on=received, today=today())
+    services.stage_respond(
+        by=casey,
+        stage=current(complaint),
+        responded_on=received + dt.timedelta(days=1),
+        outcome="upheld",
+        today=today(),
+        actions=[("Apologise in writing", casey, today() + dt.timedelta(days=5))],
+    )
+    client.force_login(casey)
+    assert "Mark as complete" in page_of(client, complaint) and "Letter to the complainant" not in page_of(
+        client, complaint
+    )
+
+    services.action_complete(by=casey, action=complaint.actions.get(), completed_on=today(), today=today())
+    assert f"Completed {today():%-d %b %Y}" in page_of(client, complaint)
+
+    services.document_upload(
+        by=casey,
+        complaint=complaint,
+        description="Letter to the complainant",
+        uploaded_file=SimpleUploadedFile("letter.pdf", PDF),
+    )
+    assert "Letter to the complainant" in page_of(client, complaint)
+
+
+def days_left_on(page: str) -> list[int]:
+    return [int(n) for n in re.findall(r"(\d+) working days? left", page)]
+
+
+def test_deadlines_in_words_follow_today_and_the_bank_holidays(client, casey, monkeypatch):
+    complaint = log_complaint(handler=casey, received_on=today(), today=today())
+    client.force_login(casey)
+    before = days_left_on(page_of(client, complaint))
+    assert len(before) == 2  # acknowledgement and response
+
+    day = today() + dt.timedelta(days=1)
+    while day.weekday() > 4 or BankHoliday.objects.filter(date=day, division="england-and-wales").exists():
+        day += dt.timedelta(days=1)
+    assert day <= current(complaint).acknowledge_due
+    BankHoliday.objects.create(division="england-and-wales", date=day, title="A new bank holiday")
+    assert days_left_on(page_of(client, complaint)) == [n - 1 for n in before]
+
+    monkeypatch.setattr(selectors, "today", lambda: day + dt.timedelta(days=7))  # opened again a week later
+    response_days_left = days_left_on(page_of(client, complaint))[-1]
+    assert response_days_left <= before[-1] - 4  # a week holds at least three working days
+
+
+def test_what_each_person_may_do_is_worked_out_for_them_on_a_page_kept_from_another(client, casey, mona):
+    complaint = log_complaint(handler=casey, received_on=today(), today=today())
+    for first, second in ((mona, casey), (casey, mona)):
+        cache.clear()
+        pages = {}
+        for user in (first, second):
+            client.force_login(user)
+            pages[user] = page_of(client, complaint)
+        assert "Reassign" in pages[mona] and "Place a legal hold" in pages[mona]
+        assert "Reassign" not in pages[casey] and "Place a legal hold" not in pages[casey]
+        assert "Acknowledge" in pages[casey] and "Acknowledge" in pages[mona]
