@@ -87,7 +87,20 @@ def _pk_in(model, lookup: str, user) -> Q:
     # so a row named or assigned many times is listed once.
     if "__" not in lookup and not model._meta.get_field(lookup).many_to_many:
         return Q(**{lookup: user})
-    return Q(pk__in=model._default_manager.filter(**{lookup: user}).values("pk"))
+    return Q(pk__in=_related_pks(model, lookup, user))
+
+
+def _related_pks(model, lookup: str, value):
+    """A subquery of the ids of `model` rows whose `lookup` matches `value`.
+
+    Through a reverse foreign key (e.g. a case's `recommendations__owner`) it reads the related
+    table alone (the recommendations' case ids), not that table joined back to every row of
+    `model`: the same rows, without a pass over the whole of `model` in each query."""
+    relation, _, rest = lookup.partition("__")
+    field = model._meta.get_field(relation)
+    if rest and field.one_to_many:
+        return field.related_model._default_manager.filter(**{rest: value}).values(field.field.attname)
+    return model._default_manager.filter(**{lookup: value}).values("pk")
 
 
 def visible_q(user, model, path: AccessPath) -> Q:
@@ -102,7 +115,7 @@ def visible_q(user, model, path: AccessPath) -> Q:
     areas = service_area_ids(user)
     mine = Q(**{f"{path.service_area}__in": areas})
     for lookup in path.other_service_areas:
-        mine |= Q(pk__in=model._default_manager.filter(**{f"{lookup}__in": areas}).values("pk"))
+        mine |= Q(pk__in=_related_pks(model, f"{lookup}__in", areas))
     if role == Role.CASEWORKER:
         for lookup in path.assigned:
             mine |= _pk_in(model, lookup, user)

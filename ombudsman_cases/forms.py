@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from html import escape
+
 from crispy_forms_gds.layout import Field, Fieldset, Size
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
 from accounts.models import ServiceArea, User
@@ -484,13 +485,12 @@ class FilterForm(forms.Form):
             options = None
             if isinstance(bound.field, forms.ChoiceField):
                 current = str(bound.value())
-                options = format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    (
-                        (value, mark_safe(" selected") if str(value) == current else "", label)
+                options = mark_safe(
+                    "".join(
+                        f'<option value="{escape(str(value))}"{" selected" if str(value) == current else ""}>'
+                        f"{escape(str(label))}</option>"
                         for value, label in bound.field.choices
-                    ),
+                    )
                 )
             yield bound, options
 

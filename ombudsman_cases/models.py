@@ -92,7 +92,13 @@ class OmbudsmanCase(models.Model):
 
     class Meta:
         ordering = ["-received_on", "-id"]
-        indexes = [models.Index(fields=["service_area", "status"], name="case_area_status")]
+        indexes = [
+            models.Index(fields=["service_area", "status"], name="case_area_status"),
+            # The case list's order: its first page is read from the index, not sorted from every case.
+            models.Index(fields=["-received_on", "-id"], name="case_received"),
+            # Who may open a case (accounts.access.visible_q) from the index alone, without the rows.
+            models.Index(fields=["service_area", "is_restricted", "id"], name="case_visibility"),
+        ]
         constraints = [
             models.CheckConstraint(condition=Q(reference__regex=LGSCO_REFERENCE_PATTERN), name="case_reference_format"),
             models.CheckConstraint(

@@ -502,11 +502,11 @@ def overdue_csv(request):
 
     def lines():
         yield writer.writerow(header)
-        for r in selectors.with_due_info(rows.iterator(chunk_size=CSV_CHUNK_ROWS), today=today):
+        for r in selectors.overdue_rows(rows.iterator(chunk_size=CSV_CHUNK_ROWS), today=today):
             yield writer.writerow(
                 [
-                    r.service_area.name,
-                    str(r.owner),
+                    r.service_area_name,
+                    r.owner_name,
                     KIND_LABELS.get(r.kind, r.kind),
                     r.title,
                     r.case_reference or "",

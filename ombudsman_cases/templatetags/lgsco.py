@@ -1,16 +1,17 @@
-"""Rows of the managers' overdue view, built in Python.
+"""The managers' overdue view's tables, built in Python, and quick date filters for the case page.
 
 The overdue view lists every open LGSCO obligation of a manager's service areas (hundreds at a
-large council): a row through the template engine (an include, filters and a dozen lookups) cost
-more than the rest of the page. The markup is the template's, and `due_cell` is exactly
-templates/includes/due.html (a test renders both and compares them)."""
+large council): each row through the template engine (an include, filters and a dozen lookups)
+cost more than the rest of the page. The markup is what the template wrote, and `due_cell` is
+exactly templates/includes/due.html (a test renders both and compares them). Text is escaped with
+the standard library's `html.escape`, which is what Django's `escape` does."""
 
 from __future__ import annotations
 
 import datetime as dt
+from html import escape
 
 from django import template
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from reminders.models import ObligationKind
@@ -18,45 +19,81 @@ from reminders.models import ObligationKind
 register = template.Library()
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-KIND_LABELS = dict(ObligationKind.choices)
+LONG_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+KIND_LABELS = {value: str(label) for value, label in ObligationKind.choices}
+TAGS = {
+    "Overdue": ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>',
+    "Due soon": ' <strong class="govuk-tag govuk-tag--yellow">Due soon</strong>',
+}
+TABLE_HEAD = (
+    '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+    '<th scope="col" class="govuk-table__header">What is due</th>'
+    '<th scope="col" class="govuk-table__header">Due</th>'
+    '<th scope="col" class="govuk-table__header">Working days</th>'
+    "</tr></thead>"
+)
 
 
+@register.filter
 def short_date(day: dt.date | None) -> str:
     """The date as the template filter `date:"j M Y"` writes it in English: 4 Mar 2026."""
     return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
 
 
+@register.filter
+def long_date(day: dt.date | None) -> str:
+    """The date as the template filter `date:"j F Y"` writes it in English: 4 March 2026.
+    (The date filter looks up the locale's formats for every date; a case page shows dozens.)"""
+    return f"{day.day} {LONG_MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+@register.filter
+def due_words(info) -> SafeString:
+    """`{% include "includes/due.html" with info=info hide_date=True %}` as a filter."""
+    return due_cell(info, hide_date=True)
+
+
 def due_cell(info, *, hide_date: bool = False) -> SafeString:
     """A deadline in words and a tag (never colour alone): templates/includes/due.html."""
-    if not info.due:
+    if not getattr(info, "due", None):
         return mark_safe('<span class="govuk-body-s">No deadline</span>')
-    tag = info.tag
-    if tag == "Overdue":
-        tag_html = mark_safe(' <strong class="govuk-tag govuk-tag--red">Overdue</strong>')
-    elif tag == "Due soon":
-        tag_html = mark_safe(' <strong class="govuk-tag govuk-tag--yellow">Due soon</strong>')
-    else:
-        tag_html = ""
-    date_html = "" if hide_date else format_html("{}<br>", short_date(info.due))
-    return format_html('{}<span class="govuk-body-s">{}</span>{}', date_html, info.words, tag_html)
+    date_html = "" if hide_date else f"{short_date(info.due)}<br>"
+    return mark_safe(f'{date_html}<span class="govuk-body-s">{escape(info.words)}</span>{TAGS.get(info.tag, "")}')
+
+
+def _row(r) -> str:
+    return (
+        f'<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{escape(r.url)}">'
+        f'{escape(r.title)}</a><br><span class="govuk-body-s">{escape(KIND_LABELS.get(r.kind, r.kind))}</span></td>'
+        f'<td class="govuk-table__cell">{short_date(r.due_on)}</td>'
+        f'<td class="govuk-table__cell">{due_cell(r.due_info, hide_date=True)}</td></tr>'
+    )
 
 
 @register.simple_tag
-def overdue_rows(items) -> SafeString:
-    """The table rows of one owner's items: what is due (a link), the due date, working days left."""
-    return format_html_join(
-        "\n",
-        '<tr class="govuk-table__row"><td class="govuk-table__cell"><a class="govuk-link" href="{}">{}</a><br>'
-        '<span class="govuk-body-s">{}</span></td><td class="govuk-table__cell">{}</td>'
-        '<td class="govuk-table__cell">{}</td></tr>',
-        (
-            (
-                r.url,
-                r.title,
-                KIND_LABELS.get(r.kind, r.kind),
-                short_date(r.due_on),
-                due_cell(r.due_info, hide_date=True),
+def overdue_groups(groups) -> SafeString:
+    """Per service area a heading, and per owner a table of their items: what is due (a link),
+    the due date and the working days left. `groups` is `selectors.group_overdue`'s."""
+    parts = []
+    for area_name, owners in groups:
+        parts.append(f'<h3 class="govuk-heading-m">{escape(area_name)}</h3>')
+        for owner_name, items in owners:
+            parts.append(
+                f'<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--s">'
+                f"{escape(owner_name)} ({len(items)})</caption>{TABLE_HEAD}"
+                f'<tbody class="govuk-table__body">{"".join(_row(r) for r in items)}</tbody></table>'
             )
-            for r in items
-        ),
-    )
+    return mark_safe("\n".join(parts))

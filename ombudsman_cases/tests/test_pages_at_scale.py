@@ -26,7 +26,7 @@ from complaints.selectors import DueInfo
 from complaints.tests.factories import log_complaint
 from ombudsman_cases import selectors, services, views
 from ombudsman_cases.models import LgscoStatus, OmbudsmanCase, Recommendation
-from ombudsman_cases.templatetags.lgsco import due_cell, short_date
+from ombudsman_cases.templatetags.lgsco import due_cell, long_date, short_date
 from ombudsman_cases.tests.factories import add_recommendation, next_reference, open_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays", "media")]
@@ -182,17 +182,22 @@ def test_the_compliance_panel_counts_what_a_plain_count_of_the_visible_recommend
 # --- the overdue rows ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("days_left", [None, -12, -1, 0, 1, 2, 3, 40])
+@pytest.mark.parametrize("days_left", ["no info", None, -12, -1, 0, 1, 2, 3, 40])
 @pytest.mark.parametrize("hide_date", [True, False])
 def test_an_overdue_rows_deadline_cell_is_the_shared_deadline_markup(days_left, hide_date):
-    info = DueInfo(None, None) if days_left is None else DueInfo(dt.date(2026, 3, 4), days_left)
+    if days_left == "no info":
+        info = None
+    else:
+        info = DueInfo(None, None) if days_left is None else DueInfo(dt.date(2026, 3, 4), days_left)
     shared = render_to_string("includes/due.html", {"info": info, "hide_date": hide_date})
     assert str(due_cell(info, hide_date=hide_date)) == shared.rstrip("\n")  # the file ends with a newline
 
 
 @pytest.mark.parametrize("day", [dt.date(2026, 1, 1), dt.date(2026, 3, 4), dt.date(2025, 12, 31), dt.date(2027, 9, 30)])
-def test_an_overdue_rows_date_is_written_as_the_date_filter_writes_it(day):
+def test_the_quick_date_filters_write_dates_as_the_date_filter_does(day):
     assert short_date(day) == date_format(day, "j M Y")
+    assert long_date(day) == date_format(day, "j F Y")
+    assert short_date(None) == long_date(None) == ""
 
 
 # --- the CSV -------------------------------------------------------------------------------------
