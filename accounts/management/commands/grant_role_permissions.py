@@ -13,7 +13,14 @@ from accounts.models import ROLE_GROUP_NAMES, Role
 
 # Complaints admins keep the rules, calendars and users in the admin: add, change and view,
 # never delete (records are kept, not removed).
-ADMIN_APPS = ["accounts", "complaints", "calendars", "ombudsman_cases", "intake", "api"]  # api: service accounts, tokens
+ADMIN_APPS = [
+    "accounts",
+    "complaints",
+    "calendars",
+    "ombudsman_cases",
+    "intake",
+    "api",
+]  # api: service accounts, tokens
 ADMIN_ACTIONS = ["add", "change", "view"]
 # Extra permissions by "app_label.codename": see the role groups on the user page, and unlock a
 # locked-out colleague (django-axes unlocks by deleting the access attempt).
