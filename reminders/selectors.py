@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
 
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 
-from accounts.access import AccessPath, remember, role_of, service_area_ids, visible_q
-from accounts.models import Role, User
+from accounts.access import AccessPath, may_open, prime_access, visible_q
 from reminders.models import Digest, Obligation, Reminder
 
 # What a digest shows of an item's owner (str(user)).
@@ -57,36 +55,12 @@ def items_for(user, *, today: dt.date) -> list[Obligation]:
     return annotate_due(rows, today=today, attr="due_on")
 
 
-def prime_access(users: Iterable) -> None:
-    """Read the roles and service areas of many users in two queries (accounts.access.remember),
-    so that role_of and service_area_ids ask the database nothing more for them."""
-    users = [u for u in users if getattr(u, "_role_cache", "unset") == "unset"]
-    if not users:
-        return
-    ids = [u.pk for u in users]
-    groups, areas = defaultdict(set), defaultdict(list)
-    for user_id, name in User.groups.through.objects.filter(user_id__in=ids).values_list("user_id", "group__name"):
-        groups[user_id].add(name)
-    for user_id, area_id in User.service_areas.through.objects.filter(user_id__in=ids).values_list(
-        "user_id", "servicearea_id"
-    ):
-        areas[user_id].append(area_id)
-    for user in users:
-        remember(user, group_names=groups[user.pk], service_area_ids=sorted(areas[user.pk]))
-
-
 def visible_pairs(wanted: dict) -> set[tuple[int, int]]:
     """(user id, obligation id) for each wanted obligation its user may open.
 
-    `wanted` maps users to obligation ids. This is the rule of `accounts.access.visible_q` with
-    OBLIGATION_ACCESS or COMPLAINT_OBLIGATION_ACCESS (what `visible_obligations` filters by):
-
-    - a person named on the obligation's case or complaint may open it, restricted or not;
-    - nobody else may open a restricted one;
-    - a complaints admin may open any other;
-    - anyone else, those of their service areas, and a caseworker also those they own.
-
-    It is evaluated here on facts read in bulk (the users' roles and areas; the obligations'
+    `wanted` maps users to obligation ids. The rule is `accounts.access.may_open` (the rule of
+    `visible_q` with OBLIGATION_ACCESS or COMPLAINT_OBLIGATION_ACCESS, what `visible_obligations`
+    filters by), evaluated on facts read in bulk (the users' roles and areas; the obligations'
     area, restricted flag and owner; who is named on their cases and complaints), so a batch
     of digests costs the same five queries however many people and items it has, where one
     `visible_obligations` query per person costs more to plan than to run.
@@ -117,20 +91,21 @@ def visible_pairs(wanted: dict) -> set[tuple[int, int]]:
             )
     pairs = set()
     for user in users:
-        role = role_of(user)
-        if role is None:
-            continue
-        areas = set(service_area_ids(user))
         for pk in wanted[user]:
             if pk not in facts:
                 continue
             area, restricted, owner, *record_ids = facts[pk]
-            is_named = any(
+            named_here = any(
                 (record, record_id, user.pk) in named
                 for (record, _), record_id in zip(named_on, record_ids, strict=True)
             )
-            mine = role == Role.COMPLAINTS_ADMIN or area in areas or (role == Role.CASEWORKER and owner == user.pk)
-            if is_named or (mine and not restricted):
+            if may_open(
+                user,
+                service_area_ids_of_record=(area,),
+                restricted=restricted,
+                assigned=owner == user.pk,
+                named=named_here,
+            ):
                 pairs.add((user.pk, pk))
     return pairs
 
