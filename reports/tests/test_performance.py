@@ -9,11 +9,13 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from calendars.models import BankHoliday
+from calendars.models import BankHoliday, ClosureDay, WorkingDayCalendar
+from calendars.rules import working_days_between
+from calendars.selectors import non_working_days
 from complaints import services
 from complaints.models import Channel, Outcome, Procedure
 from reports import rules, selectors, views
-from reports.tests.conftest import TODAY, D, acknowledge, area, register, stage_of
+from reports.tests.conftest import TODAY, D, acknowledge, answered, area, register, stage_of
 from reports.tests.helpers import cell, csv_rows, page_tables
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays")]
@@ -98,6 +100,28 @@ def test_working_days_to_respond_skip_weekends_and_bank_holidays(people, hand_co
     assert sorted(f.stage(1).days) == [5, 6, 11, 11, 12, 16]  # G: 25 August 2025 is a bank holiday
     assert (f.stage(1).mean_days, f.stage(1).median_days) == (Decimal("10.2"), Decimal("11.0"))
     assert f.stage(2).days == [21]
+
+
+def test_working_days_follow_each_procedures_own_calendar(people, bank_holidays):
+    """Two procedures on different calendars, the same dates: a council closure day counts only
+    for the calendar that counts closure days (DOMAIN.md §4.1), as `calendars.rules` counts it."""
+    ClosureDay.objects.create(date=D(2025, 6, 6), title="Staff training day")
+    closures = WorkingDayCalendar.objects.create(
+        name="With closure days", slug="with-closures", divisions="england-and-wales", counts_closure_days=True
+    )
+    Procedure.objects.filter(slug="housing").update(calendar=closures)
+    casey = people["casey"]
+    answered(casey, D(2025, 6, 2), D(2025, 6, 3), D(2025, 6, 16))
+    answered(casey, D(2025, 6, 2), D(2025, 6, 3), D(2025, 6, 16), procedure="housing")
+    answered(casey, D(2025, 5, 23), D(2025, 5, 27), D(2025, 6, 9))  # over the late May bank holiday
+
+    def days(calendar, start, end):
+        return working_days_between(start, end, non_working_days(calendar=calendar, start=start, end=end))
+
+    default = Procedure.objects.get(slug="corporate").calendar
+    assert (days(default, D(2025, 6, 2), D(2025, 6, 16)), days(closures, D(2025, 6, 2), D(2025, 6, 16))) == (10, 9)
+    assert days(default, D(2025, 5, 23), D(2025, 6, 9)) == 10  # 26 May 2025 is a bank holiday
+    assert sorted(figures(people["mona"]).stage(1).days) == [9, 10, 10]
 
 
 def test_escalation_payments_and_actions(people, hand_counted):
