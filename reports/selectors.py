@@ -18,6 +18,8 @@ FILTER and GROUPING SETS).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -238,23 +240,49 @@ def performance_figures(
 
 
 REPORT_CACHE_SECONDS = 3600
+# The cached figures' versions: one for every year (a category or procedure renamed), and one per
+# financial year (by the year it starts) for the records whose dates fall in it (`reports.signals`).
 FIGURES_VERSION_KEY = "reports:figures-version"
+YEAR_VERSION_KEY = "reports:figures-version:{}"
+
+
+def _fresh_version() -> int:
+    """A version never handed out before, even if the cache lost the key (so no stale entry matches)."""
+    return time.time_ns()
+
+
+def figures_versions(year_starts: Iterable[int]) -> list:
+    """The all-years version, the calendars' version and each year's version, from one cache read
+    (a missing one is started)."""
+    keys = [FIGURES_VERSION_KEY, CALENDARS_VERSION_KEY, *(YEAR_VERSION_KEY.format(y) for y in year_starts)]
+    found = cache.get_many(keys)
+    missing = [k for k in keys if k not in found and k != CALENDARS_VERSION_KEY]
+    if missing:
+        for key in missing:
+            cache.add(key, _fresh_version(), timeout=None)
+        found |= cache.get_many(missing)
+    return [found.get(k) for k in keys]
 
 
 def figures_version() -> int:
-    version = cache.get(FIGURES_VERSION_KEY)
-    if version is None:
-        cache.add(FIGURES_VERSION_KEY, 1, timeout=None)
-        version = cache.get(FIGURES_VERSION_KEY) or 1
-    return version
+    """The all-years version of the cached figures."""
+    return figures_versions([])[0]
 
 
-def forget_figures() -> None:
-    """Start a new version of the cached report figures (called whenever a record they count changes)."""
-    try:
-        cache.incr(FIGURES_VERSION_KEY)
-    except ValueError:
-        cache.add(FIGURES_VERSION_KEY, 2, timeout=None)
+def forget_figures(year_starts: Iterable[int] | None = None) -> None:
+    """Start a new version of the cached report figures of the financial years starting in
+    `year_starts` (called when a record they count changes), or of every year if None."""
+    keys = [FIGURES_VERSION_KEY] if year_starts is None else [YEAR_VERSION_KEY.format(y) for y in set(year_starts)]
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, _fresh_version(), timeout=None)
+
+
+def year_start(day: dt.date) -> int:
+    """The calendar year in which the financial year holding `day` starts (1 April)."""
+    return day.year if day.month >= 4 else day.year - 1
 
 
 def performance_report(
@@ -263,10 +291,13 @@ def performance_report(
     """The figures of `performance_figures` for the period and for the same period a year earlier,
     from one set of queries (each table asked once, both periods counted side by side).
 
-    A finished period's figures are cached for an hour: they change only through late edits, and
-    any saved or deleted complaint, stage, extension, escalation request, action, category or
-    procedure (`reports.signals`) or any change to the calendars starts a new version, so a late
-    edit shows at once. A period that is not over yet is counted afresh every time."""
+    A finished period's figures are cached for an hour: they change only through late edits. A
+    saved or deleted complaint, stage, extension, escalation request or action starts a new
+    version of the financial years its dates fall in, before and after the change
+    (`reports.signals`); a category or procedure, or any change to the calendars, starts a new
+    version of every year. The cache key holds the version of every financial year the two
+    periods touch, so a late edit shows at once, and an edit to another year leaves these
+    figures in use. A period that is not over yet is counted afresh every time."""
     periods = [period, period.previous()]
 
     def count():
@@ -276,12 +307,13 @@ def performance_report(
 
     if period.end >= today:
         return count()
+    first = year_start(min(p.start for p in periods))
+    versions = figures_versions(range(first, year_start(max(p.end for p in periods)) + 1))
     areas = reporting_area_ids(user)
     key = ":".join(
         [
             "reports:performance",
-            str(figures_version()),
-            str(cache.get(CALENDARS_VERSION_KEY)),
+            hashlib.blake2b(repr(versions).encode(), digest_size=12).hexdigest(),
             "all" if areas is None else ",".join(map(str, sorted(areas))),
             str(getattr(service_area, "pk", "")),
             str(getattr(procedure, "pk", "")),

@@ -13,7 +13,7 @@ from calendars.models import BankHoliday, ClosureDay, WorkingDayCalendar
 from calendars.rules import working_days_between
 from calendars.selectors import non_working_days
 from complaints import services
-from complaints.models import Channel, Outcome, Procedure
+from complaints.models import Category, Channel, Outcome, Procedure
 from reports import rules, selectors, views
 from reports.tests.conftest import TODAY, D, acknowledge, answered, area, register, stage_of
 from reports.tests.helpers import cell, csv_rows, page_tables
@@ -308,3 +308,77 @@ def test_a_new_bank_holiday_recounts_the_working_days_of_a_finished_year(client,
     days = page_tables(client.get(URL).content)["response_days"]
     assert cell(days, "Stage 1", "Average") == "10"  # G took 4 working days, not 5
     assert cell(days, "Stage 1", "Median") == "11"
+
+
+# --- an edit starts a new version of the figures of its own years only --------------------------------
+
+
+def recounts(client, url=URL) -> bool:
+    """Whether showing the report again counts the complaints afresh (else it came from the cache)."""
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return any("complaints_complaint" in q["sql"] for q in ctx.captured_queries)
+
+
+def test_an_edit_in_another_year_leaves_a_finished_years_figures_in_the_cache(client, people, finished_year):
+    casey = people["casey"]
+    this_year = answered(casey, D(2026, 4, 20), D(2026, 4, 21), D(2026, 4, 28))  # 2026 to 2027
+    services.complaint_withdraw(
+        by=casey, complaint=this_year, withdrawn_on=D(2026, 4, 29), reason="Sorted", today=TODAY
+    )
+    assert not recounts(client)
+    assert page_tables(client.get(URL).content) == finished_year
+
+
+def test_a_save_that_changes_nothing_counted_leaves_the_figures_in_the_cache(
+    client, people, hand_counted, finished_year
+):
+    a = hand_counted["A"]
+    a.handler = people["cora"]
+    a.save(update_fields=["handler"])
+    stage = stage_of(a)
+    stage.handler = people["cora"]
+    stage.save(update_fields=["handler"])
+    assert not recounts(client)
+    a.channel = Channel.LETTER
+    a.save(update_fields=["channel", "updated_at"])
+    assert recounts(client)
+    assert page_tables(client.get(URL).content)["received_by_channel"] != finished_year["received_by_channel"]
+
+
+def test_a_date_moved_out_of_a_finished_year_takes_its_figures_with_it(client, people, finished_year):
+    slow = answered(people["casey"], D(2024, 3, 4), D(2024, 3, 5), D(2025, 4, 7))  # received in 2023 to 2024
+    assert cell(page_tables(client.get(URL).content)["timeliness"], "Stage 1", "Responses") == "7"
+    stage = stage_of(slow)
+    stage.responded_on = D(2026, 4, 28)  # 2026 to 2027: only the year it left says it changed
+    stage.save()
+    assert cell(page_tables(client.get(URL).content)["timeliness"], "Stage 1", "Responses") == "6"
+
+
+def test_the_year_before_is_recounted_after_an_edit_in_it(client, people, hand_counted, finished_year):
+    """This year's report shows last year beside it: an edit to last year counts for both reports."""
+    before = figures(people["mona"], period=YEAR.previous())
+    answered(people["casey"], D(2024, 9, 2), D(2024, 9, 3), D(2024, 9, 10))
+    assert recounts(client)
+    last_year = selectors.performance_report(user=people["mona"], period=YEAR, today=TODAY)[1]
+    assert last_year.complaints == before.complaints + 1
+
+
+def test_a_custom_period_over_several_years_is_recounted_after_an_edit_in_any_of_them(people, hand_counted):
+    period, mona = rules.Period(start=D(2023, 1, 1), end=D(2025, 12, 31)), people["mona"]
+    first = selectors.performance_report(user=mona, period=period, today=TODAY)
+    with CaptureQueriesContext(connection) as ctx:
+        assert selectors.performance_report(user=mona, period=period, today=TODAY) == first
+    assert not ctx.captured_queries
+    answered(people["casey"], D(2023, 5, 2), D(2023, 5, 3), D(2023, 5, 9))  # 2023 to 2024: neither end's year
+    again = selectors.performance_report(user=mona, period=period, today=TODAY)
+    assert again[0].complaints == first[0].complaints + 1
+
+
+def test_a_renamed_category_recounts_every_year(client, people, hand_counted, finished_year):
+    category = Category.objects.create(name="Repairs")
+    assert recounts(client)
+    assert not recounts(client)
+    category.name = "Repairs and maintenance"
+    category.save()
+    assert recounts(client)
