@@ -79,6 +79,18 @@ def non_working_days_around(*, calendar: WorkingDayCalendar, day: date, years: i
     return days
 
 
+def default_non_working_around(day: date, years: int = 2) -> frozenset[date]:
+    """`non_working_days_around` for the default calendar in two cache reads (the version, then
+    the set under it) where going through `default_calendar` takes four: pages that show "days
+    left" need it on every request."""
+    key = f"calendars:{_version()}:default-around:{day.year}:{years}"
+    days = cache.get(key)
+    if days is None:
+        days = non_working_days_around(calendar=default_calendar(), day=day, years=years)
+        cache.set(key, days, CACHE_SECONDS)
+    return days
+
+
 def years_without_bank_holidays(*, calendar: WorkingDayCalendar, years: Iterable[int]) -> list[int]:
     """The years in which some division the calendar counts has no bank holidays loaded.
 

@@ -9,14 +9,17 @@ from operator import attrgetter
 
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.utils import timezone
 
 from accounts.access import AccessPath, visible_q
 from accounts.services import record_access
 from calendars.rules import add_calendar_days
+from calendars.selectors import default_non_working_around
 from complaints.deadlines import days_left
-from complaints.selectors import DueInfo, non_working_for_today, readable_change, visible_complaints
+from complaints.selectors import DueInfo, readable_change, scoped_sql, visible_complaints
 from ombudsman_cases.models import (
     CommitteeConsideration,
     LgscoStatus,
@@ -83,14 +86,50 @@ OVERDUE_COLUMNS = (
 )
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One option of a filter: a row's id and its name as the row's str() gives it."""
+
+    pk: int
+    name: str
+
+    def __str__(self) -> str:
+        return self.name
+
+
+def listed_choices(user, name, build, label=lambda row: row[1]) -> list[Choice]:
+    """A filter's options from the queryset `build()` gives, as (id, ...) tuples through `label`,
+    with its SQL compiled once per process (`scoped_sql`; `name` holds what else it depends on).
+    Plain rows rather than model instances: a manager's owner filter lists every member of staff
+    in their areas."""
+    sql, params = scoped_sql(user, name, build)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [Choice(row[0], label(row)) for row in cursor.fetchall()]
+
+
+def person_name(row) -> str:
+    """(id, first name, last name, username) as accounts.User.__str__ names a person."""
+    return f"{row[1]} {row[2]}".strip() or row[3]
+
+
 def visible_cases(user) -> QuerySet[OmbudsmanCase]:
     return OmbudsmanCase.objects.filter(visible_q(user, OmbudsmanCase, CASE_ACCESS))
+
+
+def visible_case_ids(user) -> RawSQL:
+    """`visible_cases` as a subquery of ids, its SQL compiled once per process (`scoped_sql`)."""
+    return RawSQL(*scoped_sql(user, "visible_case_ids", lambda: visible_cases(user).order_by().values("pk")))
 
 
 def case_for(user, pk: int) -> OmbudsmanCase:
     """The case page's lookup: a case in another service area answers 404; restricted openings are logged."""
     try:
-        case = visible_cases(user).select_related("service_area", "category", "link_officer").get(pk=pk)
+        case = (
+            OmbudsmanCase.objects.filter(pk__in=visible_case_ids(user))
+            .select_related("service_area", "category", "link_officer")
+            .get(pk=pk)
+        )
     except OmbudsmanCase.DoesNotExist as exc:
         raise Http404("No case found") from exc
     record_access(user=user, record=case, record_type="ombudsman_case")
@@ -123,7 +162,7 @@ def case_list(*, user, filters: dict) -> QuerySet[OmbudsmanCase]:
         .annotate(open_recommendations=Coalesce(Subquery(open_recommendations), 0))
     )
     if filters.get("service_area"):
-        qs = qs.filter(service_area=filters["service_area"])
+        qs = qs.filter(service_area_id=filters["service_area"].pk)
     if filters.get("status"):
         qs = qs.filter(status=filters["status"])
     q = (filters.get("q") or "").strip()
@@ -140,7 +179,7 @@ def _due(date, today, non_working) -> DueInfo:
 
 def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
     """Everything the case page shows, in the same 6 queries whatever the case holds."""
-    non_working = non_working_for_today(today)
+    non_working = default_non_working_around(today)
     paid = (
         Payment.objects.filter(recommendation=OuterRef("pk"))
         .order_by()
@@ -176,6 +215,9 @@ def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
     )
     events = list(case.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
+        # Written out here rather than by the template's date filter (up to 200 entries).
+        at = timezone.localtime(event.at)
+        event.when = f"{at.day} {at:%b %Y, %H:%M}"
         event.change_rows = [
             (k.replace("_", " ").capitalize(), readable_change(old), readable_change(new))
             for k, (old, new) in event.changes.items()
@@ -207,11 +249,11 @@ def overdue_queryset(*, user, today: dt.date, filters: dict | None = None) -> tu
     horizon = add_calendar_days(today, OVERDUE_WINDOW_DAYS)
     qs = visible_obligations(user).filter(kind__in=OMBUDSMAN_KINDS, done_on__isnull=True, due_on__lte=horizon)
     if filters.get("service_area"):
-        qs = qs.filter(service_area=filters["service_area"])
+        qs = qs.filter(service_area_id=filters["service_area"].pk)
     if filters.get("kind"):
         qs = qs.filter(kind=filters["kind"])
     if filters.get("owner"):
-        qs = qs.filter(owner=filters["owner"])
+        qs = qs.filter(owner_id=filters["owner"].pk)
     if filters.get("window") == "overdue":
         qs = qs.filter(due_on__lt=today)
     reference = OmbudsmanCase.objects.filter(pk=OuterRef("ombudsman_case_id")).order_by().values("reference")[:1]
@@ -223,20 +265,37 @@ def overdue_queryset(*, user, today: dt.date, filters: dict | None = None) -> tu
     return qs, horizon
 
 
-def overdue_rows(values, *, today: dt.date):
+def overdue_rows(values, *, today: dt.date, non_working: frozenset[dt.date] | None = None):
     """OverdueRows, each with its "days left", from the query's tuples as they pass (for the page's
     list and the CSV's stream), without a query per row."""
-    non_working = non_working_for_today(today)
+    if non_working is None:
+        non_working = default_non_working_around(today)
     for columns in values:
         row = OverdueRow(*columns)
         row.due_info = _due(row.due_on, today, non_working)
         yield row
 
 
-def overdue_items(*, user, today: dt.date, filters: dict | None = None) -> tuple[list[OverdueRow], dt.date]:
-    """The overdue view's rows, each with its `due_info`, and the window's last day."""
-    qs, horizon = overdue_queryset(user=user, today=today, filters=filters)
-    return list(overdue_rows(qs, today=today)), horizon
+def overdue_items(
+    *, user, today: dt.date, filters: dict | None = None, non_working: frozenset[dt.date] | None = None
+) -> tuple[list[OverdueRow], dt.date]:
+    """The overdue view's rows, each with its `due_info`, and the window's last day.
+
+    The query's SQL is `overdue_queryset`'s, compiled once per process for the user, the day and
+    the filters (`scoped_sql`)."""
+    filters = filters or {}
+    name = (
+        "overdue",
+        today,
+        *(getattr(filters.get(f), "pk", filters.get(f)) or None for f in ("service_area", "kind", "owner", "window")),
+    )
+    sql, params = scoped_sql(user, name, lambda: overdue_queryset(user=user, today=today, filters=filters)[0])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        values = cursor.fetchall()
+    return list(overdue_rows(values, today=today, non_working=non_working)), add_calendar_days(
+        today, OVERDUE_WINDOW_DAYS
+    )
 
 
 def group_overdue(rows: list[OverdueRow]) -> list[tuple[str, list[tuple[str, list[OverdueRow]]]]]:
@@ -285,7 +344,8 @@ def compliance_panel(*, user, today: dt.date) -> dict:
     recommendations due or given an outcome in the year, of the cases the user may open."""
     start, end = financial_year(today)
     year = [start, end]
-    visible_sql, visible_params = visible_cases(user).order_by().values("pk").query.sql_with_params()
+    visible = visible_case_ids(user)
+    visible_sql, visible_params = visible.sql, visible.params
     params = [
         *year * 5,
         today,

@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views import View
 
 from accounts.access import is_manager, role_of
+from calendars.selectors import default_non_working_around
 from complaints import selectors as complaint_selectors
 from complaints.views import _service_areas_for, _staff_in, put_errors
 from ombudsman_cases import forms, selectors, services
@@ -37,10 +38,17 @@ def can_act_on(user, rec) -> bool:
     return rec.owner_id == user.pk or can_manage_case(user, rec.case)
 
 
+def _area_choices(user) -> list[selectors.Choice]:
+    """The service areas a user's filters offer, by name (complaints.views._service_areas_for)."""
+    return selectors.listed_choices(
+        user, "filter_areas", lambda: _service_areas_for(user).order_by("name").values_list("pk", "name")
+    )
+
+
 @login_required
 def case_list(request):
     _require_role(request.user)
-    form = forms.CaseFilterForm(request.GET or None, service_areas=list(_service_areas_for(request.user)))
+    form = forms.CaseFilterForm(request.GET or None, service_areas=_area_choices(request.user))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     page = Paginator(selectors.case_list(user=request.user, filters=filters), 25).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -458,8 +466,14 @@ CSV_CHUNK_ROWS = 500
 def _overdue_filters(request):
     if not is_manager(request.user):
         raise PermissionDenied("The overdue view is for managers and complaints admins")
-    areas = list(_service_areas_for(request.user))
-    owners = _staff_in(areas).only("first_name", "last_name", "username")
+    areas = _area_choices(request.user)
+    area_ids = tuple(area.pk for area in areas)
+    owners = selectors.listed_choices(
+        request.user,
+        ("overdue_owners", area_ids),
+        lambda: _staff_in(area_ids).values_list("pk", "first_name", "last_name", "username"),
+        selectors.person_name,
+    )
     form = forms.OverdueFilterForm(request.GET or None, service_areas=areas, owners=owners)
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
     return form, filters
@@ -470,7 +484,8 @@ def overdue(request):
     """The managers' overdue view: everything overdue or due in 30 days, by service area and owner."""
     form, filters = _overdue_filters(request)
     today = complaint_selectors.today()
-    rows, horizon = selectors.overdue_items(user=request.user, today=today, filters=filters)
+    non_working = default_non_working_around(today)
+    rows, horizon = selectors.overdue_items(user=request.user, today=today, filters=filters, non_working=non_working)
     context = {
         "form": form,
         "rows": rows,
@@ -480,7 +495,7 @@ def overdue(request):
         "groups": selectors.group_overdue(rows),
         "overdue_count": sum(1 for r in rows if r.due_on < today),
         "compliance": selectors.compliance_panel(user=request.user, today=today),
-        "complaints": complaint_selectors.complaint_due_counts(user=request.user, today=today),
+        "complaints": complaint_selectors.complaint_due_counts(user=request.user, today=today, non_working=non_working),
     }
     return render(request, "ombudsman_cases/overdue.html", context)
 

@@ -20,7 +20,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import dateformat, timezone
 
 from accounts.models import Role
 from ombudsman_cases import services
@@ -248,6 +248,15 @@ def test_the_case_page_shows_the_recommendations_report_and_timeline(client, peo
     assert "Public interest report" in page
     assert "Evidence uploaded: Apology letter" in page
     assert "Record the LGSCO's steps" not in page, "a colleague may look but not manage the case"
+
+
+def test_the_timeline_gives_each_entry_its_local_time_as_the_date_filter_wrote_it(client, people, world):
+    client.force_login(people["cora"])
+    page = html_lib.unescape(text(client.get(f"/ombudsman/{world.case.pk}/")))
+    events = list(world.case.events.select_related("actor"))
+    assert events
+    for event in events:
+        assert f"{dateformat.format(timezone.localtime(event.at), 'j M Y, H:i')} by {event.actor}" in page
 
 
 # --- acting on a recommendation you own --------------------------------------------------------
