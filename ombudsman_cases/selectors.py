@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import groupby
 from operator import attrgetter
@@ -12,6 +13,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from accounts.access import AccessPath, visible_q
@@ -146,7 +148,32 @@ def recommendation_for(user, case_pk: int, pk: int) -> Recommendation:
     return rec
 
 
-def case_list(*, user, filters: dict) -> QuerySet[OmbudsmanCase]:
+def url_maker(name: str, *args) -> Callable[[int], str]:
+    """The URL of `name` for any last id, from one reverse() (a call costs about 0.1 ms; a list
+    would make one a row)."""
+    marker = 987654321
+    before, _, after = reverse(name, args=[*args, marker]).partition(str(marker))
+    return lambda pk: f"{before}{int(pk)}{after}"
+
+
+# What a row of the case list shows (templates/ombudsman_cases/case_list.html), and no more.
+CASE_LIST_FIELDS = (
+    "id",
+    "reference",
+    "is_restricted",
+    "status",
+    "outcome",
+    "received_on",
+    "service_area__name",
+    "link_officer__first_name",
+    "link_officer__last_name",
+    "link_officer__username",
+)
+
+
+def case_list(*, user, filters: dict, fields: tuple[str, ...] | None = None) -> QuerySet[OmbudsmanCase]:
+    """The cases a user may open, newest first, filtered; with only `fields` loaded if given (the
+    list page's CASE_LIST_FIELDS: a row of the API shows more)."""
     # Open recommendations are counted for the rows of the page only (a subquery per row), so the
     # paginator's count is a plain COUNT over the cases and the page costs the same at any size.
     open_recommendations = (
@@ -170,6 +197,8 @@ def case_list(*, user, filters: dict) -> QuerySet[OmbudsmanCase]:
         digits = "".join(ch for ch in q if ch.isdigit())
         reference = f"{digits[:2]} {digits[2:5]} {digits[5:]}".strip() if len(digits) == 8 else q
         qs = qs.filter(Q(reference__icontains=reference) | Q(summary__icontains=q))
+    if fields:
+        qs = qs.only(*fields)
     return qs.order_by("-received_on", "-id")
 
 
@@ -192,8 +221,10 @@ def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
         .annotate(paid_total=Subquery(paid))
         .order_by("due_on", "id")
     )
+    rec_url = url_maker("ombudsman_cases:recommendation", case.pk)
     for rec in recommendations:
         rec.due_info = _due(rec.due_on, today, non_working) if not rec.evidence_sent_on else None
+        rec.url = rec_url(rec.pk)
     reports = list(case.reports.select_related("rule").order_by("received_on", "id"))
     # Committees for every report of the case in one query (a prefetch would skip it when there
     # are no reports, and the page's query count would depend on the case).

@@ -50,7 +50,12 @@ def case_list(request):
     _require_role(request.user)
     form = forms.CaseFilterForm(request.GET or None, service_areas=_area_choices(request.user))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(selectors.case_list(user=request.user, filters=filters), 25).get_page(request.GET.get("page"))
+    page = Paginator(
+        selectors.case_list(user=request.user, filters=filters, fields=selectors.CASE_LIST_FIELDS), 25
+    ).get_page(request.GET.get("page"))
+    url = selectors.url_maker("ombudsman_cases:detail")
+    for case in page.object_list:
+        case.url = url(case.pk)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "ombudsman_cases/case_list.html", {"form": form, "page": page, "query": query.urlencode()})
