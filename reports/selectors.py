@@ -285,32 +285,16 @@ def year_start(day: dt.date) -> int:
     return day.year if day.month >= 4 else day.year - 1
 
 
-def performance_report(
-    *, user, period: Period, today: dt.date, service_area=None, procedure=None
-) -> tuple[PerformanceFigures, PerformanceFigures]:
-    """The figures of `performance_figures` for the period and for the same period a year earlier,
-    from one set of queries (each table asked once, both periods counted side by side).
-
-    A finished period's figures are cached for an hour: they change only through late edits. A
-    saved or deleted complaint, stage, extension, escalation request or action starts a new
-    version of the financial years its dates fall in, before and after the change
-    (`reports.signals`); a category or procedure, or any change to the calendars, starts a new
-    version of every year. The cache key holds the version of every financial year the two
-    periods touch, so a late edit shows at once, and an edit to another year leaves these
-    figures in use. A period that is not over yet is counted afresh every time."""
-    periods = [period, period.previous()]
-
-    def count():
-        return tuple(
-            _performance(user=user, periods=periods, today=today, service_area=service_area, procedure=procedure)
-        )
-
+def performance_cache_key(*, user, period: Period, today: dt.date, service_area=None, procedure=None) -> str | None:
+    """The cache key of a finished period's report (with the versions of every financial year the
+    period and the same period a year earlier touch), or None while the period is not over."""
     if period.end >= today:
-        return count()
+        return None
+    periods = [period, period.previous()]
     first = year_start(min(p.start for p in periods))
     versions = figures_versions(range(first, year_start(max(p.end for p in periods)) + 1))
     areas = reporting_area_ids(user)
-    key = ":".join(
+    return ":".join(
         [
             "reports:performance",
             hashlib.blake2b(repr(versions).encode(), digest_size=12).hexdigest(),
@@ -323,6 +307,38 @@ def performance_report(
             today.isoformat(),
         ]
     )
+
+
+_KEY_UNKNOWN = object()
+
+
+def performance_report(
+    *, user, period: Period, today: dt.date, service_area=None, procedure=None, key=_KEY_UNKNOWN
+) -> tuple[PerformanceFigures, PerformanceFigures]:
+    """The figures of `performance_figures` for the period and for the same period a year earlier,
+    from one set of queries (each table asked once, both periods counted side by side).
+
+    A finished period's figures are cached for an hour (under `performance_cache_key`, which the
+    caller may pass in as `key`): they change only through late edits. A saved or deleted
+    complaint, stage, extension, escalation request or action starts a new version of the
+    financial years its dates fall in, before and after the change (`reports.signals`); a
+    category or procedure, or any change to the calendars, starts a new version of every year.
+    The key holds the version of every financial year the two periods touch, so a late edit
+    shows at once, and an edit to another year leaves these figures in use. A period that is not
+    over yet is counted afresh every time."""
+    periods = [period, period.previous()]
+
+    def count():
+        return tuple(
+            _performance(user=user, periods=periods, today=today, service_area=service_area, procedure=procedure)
+        )
+
+    if key is _KEY_UNKNOWN:
+        key = performance_cache_key(
+            user=user, period=period, today=today, service_area=service_area, procedure=procedure
+        )
+    if key is None:
+        return count()
     figures = cache.get(key)
     if figures is None:
         figures = count()

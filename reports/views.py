@@ -13,11 +13,15 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import conditional_escape
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_http_methods
 
 from complaints.views import put_errors
@@ -118,28 +122,55 @@ def _scope_text(user, filters: dict, areas) -> str:
     return f"{area_text}. {procedure_text}."
 
 
+# In a cached report body, where the page's own query string goes (in each table's CSV link).
+CSV_QUERY_MARK = "reports-csv-query-7d1c"
+
+
+def _with_csv_query(body: str, query: str) -> SafeString:
+    """A cached body with the page's query string put in its CSV links, escaped as the template would."""
+    return mark_safe(body.replace(f"{CSV_QUERY_MARK}&amp;", f"{conditional_escape(query)}&amp;" if query else ""))
+
+
 @reports_only
 def performance(request):
+    """A finished period's report body (tables and charts) is kept in the cache as HTML beside its
+    figures, under the same versioned key (`selectors.performance_cache_key`), so it is drawn once."""
     day = today()
     areas = selectors.reporting_areas(request.user)
     form = forms.PeriodForm(request.GET or None, today=day, service_areas=areas, area_list=list(areas))
     period, filters = form.period(), form.filters()
-    current, previous = selectors.performance_report(user=request.user, period=period, today=day, **filters)
-    report_tables = tables.performance_tables(current, previous)
-    stem = f"complaints-performance-{period.start.isoformat()}-to-{period.end.isoformat()}"
-    if request.GET.get("format") == "csv":
-        return csv_response(request, report_tables, stem=stem)
-    numbers = sorted(set(current.stages) | set(previous.stages)) or [1]
-    by_name = {t.name: t for t in report_tables}
+    key = selectors.performance_cache_key(user=request.user, period=period, today=day, **filters)
+    as_csv = request.GET.get("format") == "csv"
+    body_key = f"{key}:page" if key else None
+    body = cache.get(body_key) if body_key and not as_csv else None
+    if body is None:
+        current, previous = selectors.performance_report(
+            user=request.user, period=period, today=day, key=key, **filters
+        )
+        report_tables = tables.performance_tables(current, previous)
+        if as_csv:
+            stem = f"complaints-performance-{period.start.isoformat()}-to-{period.end.isoformat()}"
+            return csv_response(request, report_tables, stem=stem)
+        numbers = sorted(set(current.stages) | set(previous.stages)) or [1]
+        body = render_to_string(
+            "reports/includes/performance_body.html",
+            {
+                "previous": period.previous(),
+                "tables": {t.name: t for t in report_tables},
+                "months_chart": charts.months_chart(
+                    tables.months_rows(current, previous), this_label="This period", before_label="A year earlier"
+                ),
+                "timeliness_chart": charts.timeliness_chart(current, previous, numbers),
+                "csv_query": CSV_QUERY_MARK,
+            },
+        )
+        if body_key:
+            cache.set(body_key, body, selectors.REPORT_CACHE_SECONDS)
     context = {
         "form": form,
         "period": period,
         "previous": period.previous(),
-        "tables": by_name,
-        "months_chart": charts.months_chart(
-            tables.months_rows(current, previous), this_label="This period", before_label="A year earlier"
-        ),
-        "timeliness_chart": charts.timeliness_chart(current, previous, numbers),
+        "body": _with_csv_query(body, csv_query(request)),
         **_report_context(
             request,
             title="Complaints performance report",

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -382,3 +384,23 @@ def test_a_renamed_category_recounts_every_year(client, people, hand_counted, fi
     category.name = "Repairs and maintenance"
     category.save()
     assert recounts(client)
+
+
+def without_csrf(html: bytes) -> bytes:
+    return re.sub(rb'name="csrfmiddlewaretoken" value="[^"]*"', b"", html)
+
+
+def test_a_finished_years_page_from_the_cache_is_the_page_drawn_afresh(client, finished_year):
+    """The report body is kept as HTML; each table's CSV link still carries the page's own query string."""
+    url = URL + "&note=%3Cb%3E%26"
+    drawn = client.get(url).content
+    with CaptureQueriesContext(connection) as ctx:
+        kept = client.get(url).content
+    assert not any("complaints_complaint" in q["sql"] for q in ctx.captured_queries)
+    assert without_csrf(kept) == without_csrf(drawn)
+    assert b'href="?year=2025&amp;note=%3Cb%3E%26&amp;format=csv&amp;table=timeliness"' in kept
+    plain = client.get(URL).content
+    assert b'href="?year=2025&amp;format=csv&amp;table=timeliness"' in plain
+    assert page_tables(plain) == finished_year
+    cache.clear()
+    assert without_csrf(client.get(url).content) == without_csrf(kept)
