@@ -14,7 +14,6 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import HTML, Field, Fieldset, Layout, Size, Submit
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.html import format_html_join
 
 from accounts.models import ServiceArea, User
 from complaints.models import Category, Channel, ContactMethod, Outcome, Procedure
@@ -563,8 +562,10 @@ def _choice(*, label: str, empty: str, what: str, **kwargs) -> forms.TypedChoice
 class ComplaintFilterForm(forms.Form):
     """The list's filters: a plain GET form that works without JavaScript.
 
-    The choices of people, areas and procedures are read once each (one query per list), and a
-    chosen one is checked against them rather than looked up again: the filters give ids."""
+    The choices of people, areas and procedures are read once (the list page reads all three in
+    one query, `selectors.complaint_filter_choices`), and a chosen one is checked against them
+    rather than looked up again: the filters give ids. The page writes the controls with
+    `complaints.templatetags.complaint_tables.filter_controls`."""
 
     q = forms.CharField(required=False, label="Reference or name")
     service_area = _choice(label="Service area", empty="All", what="a service area")
@@ -597,34 +598,18 @@ class ComplaintFilterForm(forms.Form):
     )
     sort = forms.ChoiceField(choices=SORT_CHOICES, required=False, label="Sort by")
 
-    def __init__(self, *args, service_areas, handlers, **kwargs):
+    def __init__(self, *args, service_areas, handlers, procedures=None, **kwargs):
+        """`service_areas`, `handlers` and `procedures` (every procedure if not given): rows, or
+        (id, label) pairs."""
         super().__init__(*args, **kwargs)
-        for name, objects in (
-            ("service_area", service_areas),
-            ("procedure", Procedure.objects.all()),
-            ("handler", handlers),
-        ):
+        if procedures is None:
+            procedures = Procedure.objects.all()
+        for name, options in (("service_area", service_areas), ("procedure", procedures), ("handler", handlers)):
             field = self.fields[name]
-            field.choices = [*field.choices, *((obj.pk, str(obj)) for obj in objects)]
-
-    def controls(self) -> list[dict]:
-        """Each filter for plain GOV.UK markup; a select's options already as HTML (an admin's
-        handler filter lists every member of staff: one template loop per option adds up)."""
-        result = []
-        for bound in self:
-            options = None
-            if isinstance(bound.field, forms.ChoiceField):
-                current = "" if bound.value() is None else str(bound.value())
-                options = format_html_join(
-                    "",
-                    '<option value="{}"{}>{}</option>',
-                    (
-                        (value, " selected" if str(value) == current else "", label)
-                        for value, label in bound.field.choices
-                    ),
-                )
-            result.append({"field": bound, "options": options})
-        return result
+            field.choices = [
+                *field.choices,
+                *(option if isinstance(option, tuple) else (option.pk, str(option)) for option in options),
+            ]
 
 
 class LegalHoldForm(forms.Form):

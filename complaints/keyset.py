@@ -14,7 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 
 # The key of a row in a URL: "<sort value>_<id>", e.g. "2026-12-03_48211".
@@ -101,32 +102,48 @@ def keyset_page(
     after: str | None = None,
     before: str | None = None,
     last: bool = False,
+    counted: int | None = None,
+    fetch: Callable[[QuerySet], list] = list,
 ) -> Page:
     """One page of `qs` in `sort` order: the first, the one after or before a cursor, or the last.
 
-    Always two queries (the capped count and the page), whatever the page and the data size; one
-    more only when a cursor points past either end (a stale link), to show the end it points to."""
-    counted = qs.order_by().values("pk")[: count_cap + 1].count()
-    keyed = qs.annotate(sort_key=sort.expression)
+    One query whatever the page and the data size: the page's rows, each with the count of the
+    whole list up to the cap (a subquery the database runs once); one more only when a cursor
+    points past either end (a stale link), to show the end it points to. `counted` is that count
+    (up to `count_cap + 1`) when the caller has it already. `fetch` reads the rows of a page's
+    queryset (`list` by default): rows need `pk`, `sort_key` and `capped_count`."""
+    if counted is None:
+        sql, params = qs.order_by().values("pk")[: count_cap + 1].query.sql_with_params()
+        capped_count = RawSQL(f"SELECT COUNT(*) FROM ({sql}) capped", params, output_field=IntegerField())
+    else:
+        capped_count = Value(counted, output_field=IntegerField())
+    keyed = qs.annotate(sort_key=sort.expression, capped_count=capped_count)
     after_key, before_key = parse_cursor(after, sort), parse_cursor(before, sort)
 
-    def read(*, cursor=None, backwards: bool, take: int = size) -> list:
+    def read(*, cursor=None, backwards: bool) -> list:
+        nonlocal counted
         rows = keyed
         if cursor is not None:
             rows = rows.filter(_beyond(cursor, ascending=sort.descending == backwards))
-        return list(rows.order_by(*sort.ordering(reverse=backwards))[: take + 1])
+        rows = fetch(rows.order_by(*sort.ordering(reverse=backwards))[: size + 1])
+        if rows and counted is None:
+            counted = rows[0].capped_count
+        return rows
 
-    # When the count is exact, the last page holds what is left after the full pages before it, so
-    # that Previous from it and Next from the first page meet the same pages.
-    last_size = (counted % size or size) if counted <= count_cap else size
+    def last_page() -> tuple[bool, list]:
+        rows = read(backwards=True)
+        # When the count is exact, the last page holds what is left after the full pages before
+        # it, so that Previous from it and Next from the first page meet the same pages.
+        last_size = (counted % size or size) if counted and counted <= count_cap else size
+        return len(rows) > last_size, rows[:last_size][::-1]
 
     if after_key is not None:
         rows = read(cursor=after_key, backwards=False)
         has_previous, has_next = True, len(rows) > size
         rows = rows[:size]
         if not rows:  # nothing after this row any more: show the last page
-            rows = read(backwards=True, take=last_size)
-            has_previous, has_next, rows = len(rows) > last_size, False, rows[:last_size][::-1]
+            has_next = False
+            has_previous, rows = last_page()
     elif before_key is not None:
         rows = read(cursor=before_key, backwards=True)
         has_previous, has_next, rows = len(rows) > size, True, rows[:size][::-1]
@@ -134,12 +151,13 @@ def keyset_page(
             rows = read(backwards=False)
             has_previous, has_next, rows = False, len(rows) > size, rows[:size]
     elif last:
-        rows = read(backwards=True, take=last_size)
-        has_previous, has_next, rows = len(rows) > last_size, False, rows[:last_size][::-1]
+        has_next = False
+        has_previous, rows = last_page()
     else:
         rows = read(backwards=False)
         has_previous, has_next = False, len(rows) > size
         rows = rows[:size]
+    counted = counted or 0  # no row read: nothing matches
     return Page(
         rows=rows,
         has_previous=has_previous,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.db import connection
 from django.db.models import F, Prefetch, Q, QuerySet, Value
@@ -11,7 +12,8 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import AccessPath, role_of, service_area_ids, visible_q
+from accounts.access import AccessPath, is_complaints_admin, role_of, service_area_ids, visible_q
+from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, ServiceArea, User
 from accounts.services import record_access
 from calendars.rules import add_working_days
 from calendars.selectors import default_calendar, non_working_days_around
@@ -131,29 +133,62 @@ def annotate_due(rows, *, today: dt.date, attr: str = "next_due_date"):
     return rows
 
 
-MY_WORK_FIELDS = (
+@dataclass(slots=True)
+class ComplaintRow:
+    """A complaint as a table of complaints shows it (the list, My work): plain values, read with
+    `values_list` rather than as four models per row (complaint, procedure, area, handler)."""
+
+    pk: int
+    reference: str
+    is_restricted: bool
+    status: str
+    complainant_name: str
+    current_stage_number: int
+    number_of_stages: int
+    service_area_name: str
+    next_due_date: dt.date | None
+    next_due_label: str
+    # Where a list page puts the row, and how many rows that list has (complaints.keyset).
+    sort_key: object = None
+    capped_count: int | None = None
+    handler_name: str = ""
+    due_info: DueInfo | None = None
+
+
+# The columns of a ComplaintRow, in its order; the handler's name is read as User.__str__ writes it.
+ROW_COLUMNS = (
+    "pk",
     "reference",
-    "complainant_name",
     "is_restricted",
     "status",
+    "complainant_name",
     "current_stage_number",
-    "next_due_date",
-    "next_due_label",
     "procedure__number_of_stages",
     "service_area__name",
+    "next_due_date",
+    "next_due_label",
 )
+HANDLER_NAME = ("handler__first_name", "handler__last_name", "handler__username")
 
 
-def my_open_stages(*, user, today: dt.date) -> list[ComplaintStage]:
-    """My work: the open stages I handle, the nearest deadline first (only the columns it shows)."""
+def complaint_rows(qs: QuerySet[Complaint], *, keyed: bool = False) -> list[ComplaintRow]:
+    """The ComplaintRows of a queryset, in its order (with a keyset page's `sort_key` and
+    `capped_count` annotations if keyed)."""
+    columns = (*ROW_COLUMNS, "sort_key", "capped_count") if keyed else ROW_COLUMNS
+    return [
+        ComplaintRow(*values, handler_name=f"{first} {last}".strip() or username)
+        for *values, first, last, username in qs.values_list(*columns, *HANDLER_NAME)
+    ]
+
+
+def my_open_stages(*, user, today: dt.date) -> list[ComplaintRow]:
+    """My work: the open complaints I handle, the nearest deadline first (only the columns it shows)."""
     complaints = (
         visible_complaints(user)
         .filter(handler=user, status=ComplaintStatus.OPEN)
-        .select_related("procedure", "service_area")
-        .only(*MY_WORK_FIELDS)
         .order_by(F("next_due_date").asc(nulls_last=True), "id")
     )
-    return annotate_due(list(complaints), today=today)
+    return annotate_due(complaint_rows(complaints), today=today)
 
 
 # Complaints with no deadline (closed, withdrawn) come last whichever way the deadline is sorted:
@@ -229,16 +264,88 @@ def complaint_list(*, user, filters: dict, today: dt.date) -> QuerySet[Complaint
     )
 
 
-# What a row of the list shows (complaints.views._list_rows); the rest of a complaint stays unread.
+@dataclass(frozen=True)
+class FilterChoices:
+    """What the list's filters offer, each as (id, label) in the order the page lists them."""
+
+    service_areas: list[tuple[int, str]]
+    procedures: list[tuple[int, str]]
+    handlers: list[tuple[int, str]]
+
+
+STAFF_GROUPS = tuple(ROLE_GROUP_NAMES[role] for role in ROLE_PRECEDENCE)
+
+
+def complaint_filter_choices(*, user) -> FilterChoices:
+    """The list's filter options in one query: the user's service areas (every area for a
+    complaints admin), every procedure, and the active people with a role in those areas
+    (complaints.views._staff_in), each person once, by name.
+
+    Raw SQL: as three ORM queries, building them took several times longer than running them."""
+    every_area = is_complaints_admin(user)
+    areas = [] if every_area else service_area_ids(user)
+    sql = _filter_choices_sql(every_area=every_area, areas=len(areas))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*areas, *STAFF_GROUPS, *areas])
+        found = cursor.fetchall()
+    choices = FilterChoices([], [], [])
+    lists = (choices.service_areas, choices.procedures, choices.handlers)
+    for kind, pk, name, last_name, username in found:
+        # A person as User.__str__ writes them: the full name, else the username.
+        label = (f"{name} {last_name}".strip() or username) if kind == 2 else name
+        lists[kind].append((pk, label))
+    return choices
+
+
+FILTER_CHOICES_SQL = """
+SELECT 0, a.id, a.name, '', '' FROM {area} a {area_is_mine}
+UNION ALL
+SELECT 1, p.id, p.name, '', '' FROM {procedure} p
+UNION ALL
+SELECT 2, u.id, u.first_name, u.last_name, u.username FROM {user} u
+WHERE u.is_active
+  AND EXISTS (SELECT 1 FROM {user_groups} ug JOIN {group} g ON g.id = ug.{group_id}
+              WHERE ug.{groups_user_id} = u.id AND g.name IN ({staff_groups}))
+  AND EXISTS (SELECT 1 FROM {user_areas} ua WHERE ua.{areas_user_id} = u.id {membership_is_mine})
+ORDER BY 1, 3, 4, 5
+"""
+
+
+@lru_cache(maxsize=64)
+def _filter_choices_sql(*, every_area: bool, areas: int) -> str:
+    """FILTER_CHOICES_SQL with the tables' names and a placeholder per area (none for an admin)."""
+    qn = connection.ops.quote_name
+    groups, memberships = User._meta.get_field("groups"), User._meta.get_field("service_areas")
+    in_areas = f"IN ({', '.join(['%s'] * areas) or 'NULL'})"
+    return FILTER_CHOICES_SQL.format(
+        area=qn(ServiceArea._meta.db_table),
+        procedure=qn(Procedure._meta.db_table),
+        user=qn(User._meta.db_table),
+        group=qn(groups.remote_field.model._meta.db_table),
+        user_groups=qn(groups.m2m_db_table()),
+        group_id=qn(groups.m2m_reverse_name()),
+        groups_user_id=qn(groups.m2m_column_name()),
+        staff_groups=", ".join(["%s"] * len(STAFF_GROUPS)),
+        user_areas=qn(memberships.m2m_db_table()),
+        areas_user_id=qn(memberships.m2m_column_name()),
+        area_is_mine="" if every_area else f"WHERE a.id {in_areas}",
+        membership_is_mine="" if every_area else f"AND ua.{qn(memberships.m2m_reverse_name())} {in_areas}",
+    )
+
+
+# What the API's list serializes of a complaint (api.serializers.ComplaintListSerializer); the
+# rest stays unread.
 LIST_COLUMNS = (
     "reference",
     "is_restricted",
     "status",
     "complainant_name",
     "current_stage_number",
+    "received_on",
     "next_due_date",
     "next_due_label",
     "service_area__name",
+    "procedure__name",
     "procedure__number_of_stages",
     "handler__first_name",
     "handler__last_name",
@@ -256,24 +363,67 @@ def complaint_list_page(
     before: str | None = None,
     last: bool = False,
 ) -> Page:
-    """One page of the complaint list, in two queries whatever the page or the number of complaints:
-    the first page, the page after or before a row (Next, Previous), or the last page."""
-    qs = (
-        _complaints_matching(user=user, filters=filters, today=today)
-        .select_related("procedure", "service_area", "handler")
-        .only(*LIST_COLUMNS)
+    """One page of the complaint list as complaints (the API's), in two queries whatever the page or
+    the number of complaints: the first page, the page after or before a row (Next, Previous), or
+    the last page."""
+    return _list_page(
+        user=user,
+        filters=filters,
+        today=today,
+        size=size,
+        after=after,
+        before=before,
+        last=last,
+        fetch=lambda qs: list(qs.select_related("procedure", "service_area", "handler").only(*LIST_COLUMNS)),
     )
+
+
+def complaint_table_page(
+    *,
+    user,
+    filters: dict,
+    today: dt.date,
+    size: int,
+    after: str | None = None,
+    before: str | None = None,
+    last: bool = False,
+) -> Page:
+    """The same page as `complaint_list_page`, as the ComplaintRows the list page shows."""
+    return _list_page(
+        user=user,
+        filters=filters,
+        today=today,
+        size=size,
+        after=after,
+        before=before,
+        last=last,
+        fetch=lambda qs: complaint_rows(qs, keyed=True),
+    )
+
+
+def _list_page(*, user, filters: dict, today: dt.date, size: int, after, before, last: bool, fetch) -> Page:
+    matching = _complaints_matching(user=user, filters=filters, today=today)
     sort = complaint_sort(filters)
+    counted = None
     if len((filters.get("q") or "").strip()) >= TRIGRAM:
         sort = sort.unindexed()
+        # A search reads each complaint its trigram indexes find from the table, to check it: once
+        # to count the matches and again for the page. Reading the matches' ids rather than their
+        # number in the first pass lets the page read its rows by id (one pass instead of two).
+        ids = list(matching.order_by().values_list("pk", flat=True)[: LIST_COUNT_CAP + 1])
+        counted = len(ids)
+        if counted <= LIST_COUNT_CAP:
+            matching = visible_complaints(user).filter(pk__in=ids)
     page = keyset_page(
-        qs,
+        matching,
         sort=sort,
         size=size,
         count_cap=LIST_COUNT_CAP,
         after=after,
         before=before,
         last=last,
+        counted=counted,
+        fetch=fetch,
     )
     annotate_due(page.rows, today=today)
     return page

@@ -37,8 +37,12 @@ def seed_users():
         return
     from django.contrib.auth.models import Group
 
-    for username, role in [("caseworker", Role.CASEWORKER), ("caseworker2", Role.CASEWORKER),
-                           ("manager", Role.MANAGER), ("admin", Role.COMPLAINTS_ADMIN)]:
+    for username, role in [
+        ("caseworker", Role.CASEWORKER),
+        ("caseworker2", Role.CASEWORKER),
+        ("manager", Role.MANAGER),
+        ("admin", Role.COMPLAINTS_ADMIN),
+    ]:
         user = User.objects.create_user(username=username, password="demo-password-2026")
         user.groups.add(Group.objects.get_or_create(name=ROLE_GROUP_NAMES[role])[0])
 
@@ -99,7 +103,7 @@ def test_demo_caseworker_has_open_work_including_overdue(demo):
     work = my_open_stages(user=caseworker, today=TODAY)
     assert len(work) >= 5
     assert any(item.due_info.overdue for item in work)
-    assert {c.service_area.name for c in work} <= {"Children's Services \u2013 SEND", "Children's Social Care"}
+    assert {c.service_area_name for c in work} <= {"Children's Services \u2013 SEND", "Children's Social Care"}
 
 
 def test_source_case_is_closed_with_signposting_because_stage_2_was_suspended(demo):

@@ -206,6 +206,24 @@ def test_a_search_pages_through_its_matches(client, handler, eight, page_size):
     assert listed == in_order(handler, "due")
 
 
+@pytest.mark.parametrize("cap", [100, 5], ids=["matches read by id", "more matches than the cap"])
+@pytest.mark.parametrize("sort", ["due", "-received", "reference"])
+def test_a_search_walks_the_same_pages_both_ways_within_and_past_the_count_cap(
+    client, handler, eight, page_size, monkeypatch, cap, sort
+):
+    client.force_login(handler)
+    monkeypatch.setattr(selectors, "LIST_COUNT_CAP", cap)
+    first = client.get(LIST, {"q": "person", "sort": sort}).content.decode()
+    assert ("More than 5 complaints match" if cap == 5 else "8 complaints.") in first
+    forwards = walk(client, f"?q=person&sort={sort}", "next")
+    assert sum(forwards, []) == in_order(handler, sort)
+    backwards = walk(client, f"?q=person&sort={sort}&page=last", "prev")[::-1]
+    if cap == 100:
+        assert backwards == forwards
+    else:  # past the cap the count is not exact, so the last page is a full one
+        assert sum(backwards, []) == sum(forwards, []) and len(backwards[-1]) == 3
+
+
 # --- the same number of queries whatever the data and the page size ------------------------------
 
 
@@ -265,6 +283,22 @@ def test_the_list_runs_the_same_queries_for_few_or_many_complaints_and_any_page_
         monkeypatch.setattr(views, "COMPLAINTS_PER_PAGE", size)
         counts[("30 complaints", size)] = measure()
 
-    every = {n for measured in counts.values() for n in measured.values()}
-    assert len(every) == 1, f"query counts differ: {counts}"
-    assert every.pop() <= 15
+    for variant in counts[("7 complaints", 2)]:
+        assert len({measured[variant] for measured in counts.values()}) == 1, f"{variant}: counts differ: {counts}"
+    few = counts[("7 complaints", 2)]
+    # Browsing reads the page and its count in one query; a search reads its matches' ids (and so
+    # their number) first, then the page by id.
+    assert len({n for variant, n in few.items() if variant != "searched"}) == 1, few
+    assert few["searched"] == few["first page"] + 1
+    assert max(few.values()) <= 15
+
+
+def test_the_apis_page_of_complaints_serializes_without_a_query_per_row(handler, eight, django_assert_num_queries):
+    from api.serializers import ComplaintListSerializer
+
+    page = selectors.complaint_list_page(user=handler, filters={}, today=today(), size=5)
+    assert len(page.rows) == 5 and page.count == 8
+    with django_assert_num_queries(0):
+        data = ComplaintListSerializer(page.rows, many=True).data
+    assert [row["reference"] for row in data] == in_order(handler, "due")[:5]
+    assert all(row["procedure_name"] and row["received_on"] for row in data)
