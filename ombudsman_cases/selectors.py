@@ -16,12 +16,13 @@ from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.access import AccessPath, visible_q
+from accounts.access import AccessPath, may_open, visible_q
 from accounts.services import record_access
 from calendars.rules import add_calendar_days
 from calendars.selectors import default_non_working_around
 from complaints.deadlines import days_left
-from complaints.selectors import DueInfo, readable_change, scoped_sql, visible_complaints
+from complaints.models import Complaint
+from complaints.selectors import DueInfo, readable_change, scoped_sql
 from ombudsman_cases.models import (
     CommitteeConsideration,
     LgscoStatus,
@@ -239,11 +240,21 @@ def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
             else None
         )
         report.response_info = _due(report.response_due, today, non_working) if not report.response_sent_on else None
+    # Who may open each linked complaint, by `may_open` from the facts read with it (the rule of
+    # visible_complaints, whose query took longer to build than the page's other queries to run).
     linked = list(
-        case.complaints.only("id", "reference").annotate(
-            can_open=Exists(visible_complaints(user).filter(pk=OuterRef("pk")))
+        case.complaints.only("id", "reference", "service_area_id", "is_restricted", "handler_id").annotate(
+            named=Exists(Complaint.named_users.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk))
         )
     )
+    for complaint in linked:
+        complaint.can_open = may_open(
+            user,
+            service_area_ids_of_record=[complaint.service_area_id],
+            restricted=complaint.is_restricted,
+            assigned=complaint.handler_id == user.pk,
+            named=complaint.named,
+        )
     events = list(case.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
         # Written out here rather than by the template's date filter (up to 200 entries).

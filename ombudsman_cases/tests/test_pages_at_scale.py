@@ -22,6 +22,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
+from complaints import selectors as complaint_selectors
 from complaints.selectors import DueInfo
 from complaints.tests.factories import log_complaint
 from ombudsman_cases import selectors, services, views
@@ -95,6 +96,38 @@ def test_the_case_page_totals_every_payment_and_lists_committees_and_linked_comp
     assert f'href="/complaints/{mine.pk}/">{mine.reference}</a>' in page
     assert f"{elsewhere.reference} (you cannot open it)" in page, "lena may not open a Highways complaint"
     assert f"/complaints/{elsewhere.pk}/" not in page
+
+
+@pytest.mark.parametrize("who", ["lena", "cora", "hugo", "mona", "max", "ada"])
+def test_who_may_open_a_linked_complaint_is_what_visible_complaints_says(people, areas, who):
+    """The case page decides from facts read with each complaint (accounts.access.may_open)."""
+    lena, hugo, mona = people["lena"], people["hugo"], people["mona"]
+    children, highways = areas["Children's services"], areas["Highways"]
+    linked = [
+        log_complaint(handler=lena, service_area=children, received_on=days(-300)),
+        log_complaint(handler=hugo, service_area=highways, received_on=days(-300)),
+        log_complaint(handler=hugo, service_area=highways, received_on=days(-300), is_restricted=True),
+        log_complaint(handler=hugo, service_area=children, received_on=days(-300)),
+        log_complaint(
+            handler=hugo, service_area=highways, received_on=days(-300), is_restricted=True, named_users=[mona]
+        ),
+    ]
+    case = services.case_register(
+        by=lena,
+        today=today(),
+        reference=next_reference(),
+        service_area=children,
+        link_officer=lena,
+        summary="Ms B says the placement was not arranged.",
+        received_on=days(-200),
+        complaints=linked,
+    )
+    user = people[who]
+    shown = {
+        c.pk: can_open for c, can_open in selectors.case_page(user=user, case=case, today=today())["linked_complaints"]
+    }
+    visible = set(complaint_selectors.visible_complaints(user).filter(pk__in=shown).values_list("pk", flat=True))
+    assert shown == {c.pk: c.pk in visible for c in linked}
 
 
 def test_a_case_page_without_payments_or_reports_says_so(client, people, areas):
