@@ -7,6 +7,7 @@ filters as the page): the export writes the cells the page shows, streamed.
 from __future__ import annotations
 
 import csv
+import hashlib
 from collections.abc import Iterator
 from functools import wraps
 
@@ -131,6 +132,30 @@ def _with_csv_query(body: str, query: str) -> SafeString:
     return mark_safe(body.replace(f"{CSV_QUERY_MARK}&amp;", f"{conditional_escape(query)}&amp;" if query else ""))
 
 
+def _period_form_html(request, form) -> SafeString:
+    """The performance report's filter form as HTML: drawn once for the same choices and values
+    (a crispy form costs more than the rest of a cached report page), or afresh when it has errors."""
+    if form.is_bound and form.errors:
+        return mark_safe(render_to_string("reports/includes/period_form.html", {"form": form}, request=request))
+    for name in ("year", "quarter", "service_area", "procedure"):
+        field = form.fields[name]
+        field.choices = list(field.choices)  # asked once (the procedures), for the key and the drawing
+    state = [
+        form.today.isoformat(),
+        request.GET.urlencode(),
+        *(
+            [(str(value), str(label)) for value, label in form.fields[name].choices]
+            for name in ("year", "quarter", "service_area", "procedure")
+        ),
+    ]
+    key = "reports:period-form:" + hashlib.blake2b(repr(state).encode(), digest_size=16).hexdigest()
+    html = cache.get(key)
+    if html is None:
+        html = render_to_string("reports/includes/period_form.html", {"form": form}, request=request)
+        cache.set(key, html, selectors.REPORT_CACHE_SECONDS)
+    return mark_safe(html)
+
+
 @reports_only
 def performance(request):
     """A finished period's report body (tables and charts) is kept in the cache as HTML beside its
@@ -171,6 +196,7 @@ def performance(request):
         "period": period,
         "previous": period.previous(),
         "body": _with_csv_query(body, csv_query(request)),
+        "form_html": _period_form_html(request, form),
         **_report_context(
             request,
             title="Complaints performance report",

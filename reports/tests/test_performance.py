@@ -404,3 +404,18 @@ def test_a_finished_years_page_from_the_cache_is_the_page_drawn_afresh(client, f
     assert page_tables(plain) == finished_year
     cache.clear()
     assert without_csrf(client.get(url).content) == without_csrf(kept)
+
+
+def test_the_filter_form_from_the_cache_shows_each_pages_own_choices_and_errors(client, people, finished_year):
+    """The form is kept as HTML per query string and choices: another page's values never leak in."""
+    page = client.get("/reports/performance/?year=2024&quarter=2").content.decode()
+    assert '<option value="2024" selected>2024 to 2025' in page and 'value="2" selected' in page
+    assert client.get("/reports/performance/?year=2024&quarter=2").content.decode().count(" selected") == page.count(
+        " selected"
+    )
+    again = client.get(URL).content.decode()
+    assert '<option value="2025" selected>2025 to 2026' in again and 'value="2" selected' not in again
+    wrong = client.get("/reports/performance/?start-day=3&start-month=2&start-year=2025").content.decode()
+    assert "govuk-error-summary" in wrong and "govuk-form-group--error" in wrong  # the form drawn with its error
+    Procedure.objects.filter(slug="housing").update(name="Housing tenancy")  # no signal: only the choices tell
+    assert "Housing tenancy" in client.get(URL).content.decode()
