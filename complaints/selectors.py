@@ -16,7 +16,7 @@ from accounts.access import AccessPath, is_complaints_admin, role_of, service_ar
 from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, ServiceArea, User
 from accounts.services import record_access
 from calendars.rules import add_working_days
-from calendars.selectors import default_calendar, non_working_days_around
+from calendars.selectors import default_non_working_around, non_working_days_around
 from complaints.deadlines import days_left
 from complaints.keyset import Page, SortKey, keyset_page, parse_date
 from complaints.models import (
@@ -120,8 +120,8 @@ class DueInfo:
 
 
 def non_working_for_today(today: dt.date) -> frozenset[dt.date]:
-    """Bank holidays around today, for "days left" on list pages (one query, default calendar)."""
-    return non_working_days_around(calendar=default_calendar(), day=today)
+    """Bank holidays around today, for "days left" on list pages (default calendar, two cache reads)."""
+    return default_non_working_around(today)
 
 
 def annotate_due(rows, *, today: dt.date, attr: str = "next_due_date"):
@@ -410,10 +410,11 @@ def _list_page(*, user, filters: dict, today: dt.date, size: int, after, before,
         # A search reads each complaint its trigram indexes find from the table, to check it: once
         # to count the matches and again for the page. Reading the matches' ids rather than their
         # number in the first pass lets the page read its rows by id (one pass instead of two).
+        # Those ids are the complaints this user may see that match: the page needs no other check.
         ids = list(matching.order_by().values_list("pk", flat=True)[: LIST_COUNT_CAP + 1])
         counted = len(ids)
         if counted <= LIST_COUNT_CAP:
-            matching = visible_complaints(user).filter(pk__in=ids)
+            matching = Complaint.objects.filter(pk__in=ids)
     page = keyset_page(
         matching,
         sort=sort,
