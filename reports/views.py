@@ -139,7 +139,7 @@ def _period_form_html(request, form) -> SafeString:
         return mark_safe(render_to_string("reports/includes/period_form.html", {"form": form}, request=request))
     for name in ("year", "quarter", "service_area", "procedure"):
         field = form.fields[name]
-        field.choices = list(field.choices)  # asked once (the procedures), for the key and the drawing
+        field.choices = list(iter(field.choices))  # asked once (the procedures); iter: list() would count them first
     state = [
         form.today.isoformat(),
         request.GET.urlencode(),
