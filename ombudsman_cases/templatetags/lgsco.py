@@ -12,7 +12,10 @@ import datetime as dt
 from html import escape
 
 from django import template
+from django.utils import formats
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 from reminders.models import ObligationKind
 
@@ -97,3 +100,48 @@ def overdue_groups(groups) -> SafeString:
                 f'<tbody class="govuk-table__body">{"".join(_row(r) for r in items)}</tbody></table>'
             )
     return mark_safe("\n".join(parts))
+
+
+REC_TAGS = {
+    True: '<strong class="govuk-tag govuk-tag--red">Late</strong>',
+    False: '<strong class="govuk-tag govuk-tag--green">On time</strong>',
+}
+
+
+def _rec_row(r) -> str:
+    e = conditional_escape
+    what = f'<a class="govuk-link" href="{e(r.url)}">{e(r.get_kind_display())}</a>'
+    if r.beneficiary_pseudonym:
+        what += f" ({e(r.beneficiary_pseudonym)})"
+    if r.amount:
+        what += f", £{e(formats.localize(r.amount))}"
+    what += f'<br><span class="govuk-body-s">{e(Truncator(r.wording).chars(140))}</span>'
+    due = short_date(r.due_on)
+    if r.due_on != r.original_due_on:
+        due += f'<br><span class="govuk-body-s">extended from {short_date(r.original_due_on)}</span>'
+    due += f'<br><span class="govuk-body-s">{e(r.basis_description)}</span>'
+    completed = f"Completed {short_date(r.completed_on)} {REC_TAGS[bool(r.is_late)]}<br>" if r.completed_on else ""
+    if r.evidence_sent_on:
+        evidence = f"Evidence sent {short_date(r.evidence_sent_on)}"
+    elif r.due_info:
+        evidence = due_words(r.due_info)
+    else:
+        evidence = ""
+    lgsco = f"<br>LGSCO: {e(r.get_lgsco_status_display())}" if r.lgsco_status != "pending" else ""
+    return (
+        '\n            <tr class="govuk-table__row">'
+        f'\n              <td class="govuk-table__cell">{what}</td>'
+        f'\n              <td class="govuk-table__cell">{e(r.owner)}</td>'
+        f'\n              <td class="govuk-table__cell">{due}</td>'
+        '\n              <td class="govuk-table__cell">'
+        f"\n                {completed}\n                {evidence}\n                {lgsco}"
+        "\n              </td>\n            </tr>\n          "
+    )
+
+
+@register.simple_tag
+def recommendation_rows(recommendations) -> SafeString:
+    """The case page's recommendation rows, as the template's loop wrote them (a row through the
+    template engine cost about 0.1 ms: a link, four dates, a truncated text and tags). Each row
+    needs `url` and `due_info` (selectors.case_page). A test renders both and compares them."""
+    return mark_safe("".join(_rec_row(r) for r in recommendations))

@@ -18,6 +18,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import StreamingHttpResponse
+from django.template import engines
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
@@ -27,7 +28,7 @@ from complaints.selectors import DueInfo
 from complaints.tests.factories import log_complaint
 from ombudsman_cases import selectors, services, views
 from ombudsman_cases.models import LgscoStatus, OmbudsmanCase, Recommendation
-from ombudsman_cases.templatetags.lgsco import due_cell, long_date, short_date
+from ombudsman_cases.templatetags.lgsco import due_cell, long_date, recommendation_rows, short_date
 from ombudsman_cases.tests.factories import add_recommendation, next_reference, open_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays", "media")]
@@ -224,6 +225,72 @@ def test_an_overdue_rows_deadline_cell_is_the_shared_deadline_markup(days_left, 
         info = DueInfo(None, None) if days_left is None else DueInfo(dt.date(2026, 3, 4), days_left)
     shared = render_to_string("includes/due.html", {"info": info, "hide_date": hide_date})
     assert str(due_cell(info, hide_date=hide_date)) == shared.rstrip("\n")  # the file ends with a newline
+
+
+# The case page's recommendation rows as the template's loop wrote them before the rows were
+# written in Python (templatetags/lgsco.py `recommendation_rows`).
+RECOMMENDATION_LOOP = (
+    "{% load lgsco %}"
+    "{% for r in recommendations %}\n"
+    '            <tr class="govuk-table__row">\n'
+    '              <td class="govuk-table__cell"><a class="govuk-link" href="{{ r.url }}">{{ r.get_kind_display }}</a>{% if r.beneficiary_pseudonym %} ({{ r.beneficiary_pseudonym }}){% endif %}{% if r.amount %}, £{{ r.amount }}{% endif %}<br><span class="govuk-body-s">{{ r.wording|truncatechars:140 }}</span></td>\n'
+    '              <td class="govuk-table__cell">{{ r.owner }}</td>\n'
+    '              <td class="govuk-table__cell">{{ r.due_on|short_date }}{% if r.due_on != r.original_due_on %}<br><span class="govuk-body-s">extended from {{ r.original_due_on|short_date }}</span>{% endif %}<br><span class="govuk-body-s">{{ r.basis_description }}</span></td>\n'
+    '              <td class="govuk-table__cell">\n'
+    '                {% if r.completed_on %}Completed {{ r.completed_on|short_date }} {% if r.is_late %}<strong class="govuk-tag govuk-tag--red">Late</strong>{% else %}<strong class="govuk-tag govuk-tag--green">On time</strong>{% endif %}<br>{% endif %}\n'
+    "                {% if r.evidence_sent_on %}Evidence sent {{ r.evidence_sent_on|short_date }}{% elif r.due_info %}{{ r.due_info|due_words }}{% endif %}\n"
+    '                {% if r.lgsco_status != "pending" %}<br>LGSCO: {{ r.get_lgsco_status_display }}{% endif %}\n'
+    "              </td>\n"
+    "            </tr>\n"
+    "          {% endfor %}"
+)
+
+
+def test_the_recommendation_rows_are_what_the_template_wrote(people, areas):
+    lena, mona = people["lena"], people["mona"]
+    case = services.case_register(
+        by=lena,
+        today=today(),
+        reference=next_reference(),
+        service_area=areas["Children's services"],
+        link_officer=lena,
+        summary="Ms B says the placement was not arranged.",
+        received_on=days(-200),
+    )
+    case = services.case_record_steps(
+        by=lena, case=case, today=today(), final_decision_on=days(-90), outcome="upheld_fault_injustice"
+    )
+    long = 'Apologise to <Ms B> & her "family" for the delay in arranging the placement. ' * 4
+    on_time = add_recommendation(case, by=lena, due_on=days(-30), wording=long, beneficiary_pseudonym="Ms <B>")
+    late = add_recommendation(case, by=lena, kind="financial_loss", amount=Decimal("1250.50"), due_on=days(-60))
+    extended = add_recommendation(case, by=lena, kind="symbolic_payment", amount=Decimal("0.00"), due_on=days(5))
+    add_recommendation(case, by=lena, due_on=days(-3), beneficiary_pseudonym="", wording="Review the policy.")
+    services.recommendation_complete(by=lena, recommendation=on_time, completed_on=days(-40), today=today())
+    services.recommendation_complete(
+        by=lena, recommendation=late, completed_on=days(-20), evidence_sent_on=days(-10), today=today()
+    )
+    services.recommendation_lgsco_outcome(
+        by=lena,
+        recommendation=Recommendation.objects.get(pk=late.pk),
+        satisfied=True,
+        outcome_on=days(-5),
+        today=today(),
+    )
+    services.recommendation_extend(
+        by=mona,
+        recommendation=extended,
+        new_due_on=days(40),
+        letter="LGSCO letter of 1 May",
+        reason="More time to arrange the payment.",
+        agreed_on=days(-1),
+        today=today(),
+    )
+    recommendations = selectors.case_page(user=lena, case=case, today=today())["recommendations"]
+    assert len(recommendations) == 4
+    expected = engines["django"].from_string(RECOMMENDATION_LOOP).render({"recommendations": recommendations})
+    assert str(recommendation_rows(recommendations)) == expected
+    assert "&lt;Ms B&gt; &amp; her &quot;family&quot;" in expected and "Ms &lt;B&gt;" in expected
+    assert "Late" in expected and "On time" in expected and "extended from" in expected and "LGSCO:" in expected
 
 
 @pytest.mark.parametrize("day", [dt.date(2026, 1, 1), dt.date(2026, 3, 4), dt.date(2025, 12, 31), dt.date(2027, 9, 30)])
