@@ -26,6 +26,7 @@ from complaints.models import (
     Action,
     Category,
     Complaint,
+    ComplaintEvent,
     ComplaintStage,
     ComplaintStatus,
     EscalationRequest,
@@ -154,6 +155,16 @@ def forget_every_year(sender, **kwargs):
     _forget(EVERY_YEAR)
 
 
+def forget_anonymised(sender, instance, created=False, raw=False, **kwargs):
+    """Retention (complaints.retention) rewrites a complaint's extension reasons with `update()`
+    and then records an "anonymised" timeline entry: the years it counts in are forgotten then,
+    so a cached report never lists a reason after it was removed."""
+    if raw or not created or instance.kind != "anonymised":
+        return
+    dates = Complaint.objects.filter(pk=instance.complaint_id).values_list("received_on", "closed_on").first() or ()
+    _forget(_years(*dates) | _complaint_reach(instance.complaint_id))
+
+
 def connect() -> None:
     for model in DATES:
         name = model.__name__
@@ -164,3 +175,4 @@ def connect() -> None:
         name = model.__name__
         post_save.connect(forget_every_year, sender=model, dispatch_uid=f"reports-figures-{name}")
         post_delete.connect(forget_every_year, sender=model, dispatch_uid=f"reports-figures-delete-{name}")
+    post_save.connect(forget_anonymised, sender=ComplaintEvent, dispatch_uid="reports-figures-anonymised")

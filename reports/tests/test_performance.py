@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from calendars.models import BankHoliday, ClosureDay, WorkingDayCalendar
 from calendars.rules import working_days_between
 from calendars.selectors import non_working_days
-from complaints import services
+from complaints import retention, services
 from complaints.models import Category, Channel, Outcome, Procedure
 from reports import rules, selectors, views
 from reports.tests.conftest import TODAY, D, acknowledge, answered, area, register, stage_of
@@ -419,3 +419,15 @@ def test_the_filter_form_from_the_cache_shows_each_pages_own_choices_and_errors(
     assert "govuk-error-summary" in wrong and "govuk-form-group--error" in wrong  # the form drawn with its error
     Procedure.objects.filter(slug="housing").update(name="Housing tenancy")  # no signal: only the choices tell
     assert "Housing tenancy" in client.get(URL).content.decode()
+
+
+def test_a_reason_removed_by_retention_leaves_a_finished_years_cached_report_at_once(
+    client, people, hand_counted, finished_year
+):
+    """Retention rewrites extension reasons without saving them one by one (QuerySet.update): the
+    anonymised timeline entry it records forgets the complaint's years all the same."""
+    assert "Waiting for the contractor" in client.get(URL).content.decode()
+    retention.anonymise_complaint(hand_counted["C"], today=TODAY)
+    page = client.get(URL).content.decode()
+    assert "Waiting for the contractor" not in page
+    assert cell(page_tables(page.encode())["timeliness"], "Stage 1", "Responses") == "6"
