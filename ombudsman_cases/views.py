@@ -68,6 +68,13 @@ def case_detail(request, pk):
     context = selectors.case_page(user=request.user, case=case, today=complaint_selectors.today())
     context["can_manage"] = can_manage_case(request.user, case)
     context["is_manager"] = is_manager(request.user)
+    context["links"] = {
+        name: selectors.url_for(f"ombudsman_cases:{name}", case.pk)
+        for name in ("steps", "recommendation_add", "report_add", "close")
+    } | {
+        "learning_add": selectors.url_for("reports:learning_add"),
+        "case_report": selectors.url_for("reports:case", case.pk),
+    }
     return render(request, "ombudsman_cases/case_detail.html", context)
 
 

@@ -20,6 +20,7 @@ import pytest
 from django.http import StreamingHttpResponse
 from django.template import engines
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
@@ -291,6 +292,36 @@ def test_the_recommendation_rows_are_what_the_template_wrote(people, areas):
     assert str(recommendation_rows(recommendations)) == expected
     assert "&lt;Ms B&gt; &amp; her &quot;family&quot;" in expected and "Ms &lt;B&gt;" in expected
     assert "Late" in expected and "On time" in expected and "extended from" in expected and "LGSCO:" in expected
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("reports:learning_add", ()),
+        ("ombudsman_cases:detail", (7,)),
+        ("ombudsman_cases:steps", (12345,)),
+        ("ombudsman_cases:recommendation", (4, 987654)),
+        ("ombudsman_cases:report_update", (31, 2)),
+    ],
+)
+def test_url_for_gives_what_reverse_gives(name, args):
+    assert selectors.url_for(name, *args) == reverse(name, args=args)
+    assert selectors.url_for(name, *args) == selectors.url_for(name, *args), "and again, from what it kept"
+
+
+def test_the_case_page_links_a_manager_to_each_step(client, people, areas):
+    case = open_case(by=people["lena"], service_area=areas["Children's services"])
+    client.force_login(people["mona"])
+    page = client.get(f"/ombudsman/{case.pk}/").content.decode()
+    for name, args in (
+        ("ombudsman_cases:steps", [case.pk]),
+        ("ombudsman_cases:recommendation_add", [case.pk]),
+        ("ombudsman_cases:report_add", [case.pk]),
+        ("ombudsman_cases:close", [case.pk]),
+        ("reports:case", [case.pk]),
+    ):
+        assert f'href="{reverse(name, args=args)}"' in page
+    assert f'href="{reverse("reports:learning_add")}?case={case.pk}"' in page
 
 
 @pytest.mark.parametrize("day", [dt.date(2026, 1, 1), dt.date(2026, 3, 4), dt.date(2025, 12, 31), dt.date(2027, 9, 30)])
