@@ -29,15 +29,19 @@ STATUS_LABELS = {value: escape(str(label)) for value, label in ComplaintStatus.c
 CELL = '<td class="govuk-table__cell">'
 
 
-def due_cell(info) -> str:
-    """A deadline in words and a tag (never colour alone), as includes/due.html writes it."""
-    due = getattr(info, "due", None)
-    if not due:
-        return '<span class="govuk-body-s">No deadline</span>'
-    return (
-        f"{due.day} {MONTHS[due.month - 1]} {due.year}<br>"
-        f'<span class="govuk-body-s">{escape(info.words)}</span>{TAGS.get(info.tag, "")}'
-    )
+def short_date(day) -> str:
+    """The date as the template filter `date:"j M Y"` writes it in English: 4 Mar 2026."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+
+
+def due_cell(info, *, hide_date: bool = False) -> SafeString:
+    """A deadline in words and a tag (never colour alone), as templates/includes/due.html writes
+    it: the one Python copy of that include, for pages that write their rows in Python (here and
+    ombudsman_cases/templatetags/lgsco.py); tests compare both with the include."""
+    if not getattr(info, "due", None):
+        return mark_safe('<span class="govuk-body-s">No deadline</span>')
+    date_html = "" if hide_date else f"{short_date(info.due)}<br>"
+    return mark_safe(f'{date_html}<span class="govuk-body-s">{escape(info.words)}</span>{TAGS.get(info.tag, "")}')
 
 
 @lru_cache(maxsize=16)

@@ -17,11 +17,11 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 
+from complaints.templatetags.complaint_tables import due_cell, short_date
 from reminders.models import ObligationKind
 
 register = template.Library()
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 LONG_MONTHS = (
     "January",
     "February",
@@ -37,10 +37,6 @@ LONG_MONTHS = (
     "December",
 )
 KIND_LABELS = {value: str(label) for value, label in ObligationKind.choices}
-TAGS = {
-    "Overdue": ' <strong class="govuk-tag govuk-tag--red">Overdue</strong>',
-    "Due soon": ' <strong class="govuk-tag govuk-tag--yellow">Due soon</strong>',
-}
 TABLE_HEAD = (
     '<thead class="govuk-table__head"><tr class="govuk-table__row">'
     '<th scope="col" class="govuk-table__header">What is due</th>'
@@ -50,10 +46,7 @@ TABLE_HEAD = (
 )
 
 
-@register.filter
-def short_date(day: dt.date | None) -> str:
-    """The date as the template filter `date:"j M Y"` writes it in English: 4 Mar 2026."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}" if day else ""
+register.filter("short_date", short_date)
 
 
 @register.filter
@@ -67,14 +60,6 @@ def long_date(day: dt.date | None) -> str:
 def due_words(info) -> SafeString:
     """`{% include "includes/due.html" with info=info hide_date=True %}` as a filter."""
     return due_cell(info, hide_date=True)
-
-
-def due_cell(info, *, hide_date: bool = False) -> SafeString:
-    """A deadline in words and a tag (never colour alone): templates/includes/due.html."""
-    if not getattr(info, "due", None):
-        return mark_safe('<span class="govuk-body-s">No deadline</span>')
-    date_html = "" if hide_date else f"{short_date(info.due)}<br>"
-    return mark_safe(f'{date_html}<span class="govuk-body-s">{escape(info.words)}</span>{TAGS.get(info.tag, "")}')
 
 
 def _row(r) -> str:
