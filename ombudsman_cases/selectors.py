@@ -25,6 +25,7 @@ from complaints.deadlines import days_left
 from complaints.models import Complaint
 from complaints.selectors import DueInfo, readable_change, scoped_sql
 from ombudsman_cases.models import (
+    CaseEvent,
     CommitteeConsideration,
     LgscoStatus,
     OmbudsmanCase,
@@ -224,8 +225,45 @@ def _due(date, today, non_working) -> DueInfo:
     return DueInfo(date, days_left(date, today=today, non_working=non_working) if date else None)
 
 
+def case_version(case: OmbudsmanCase) -> int:
+    """The case's newest timeline entry (0 if none): every change to a case, its recommendations,
+    evidence, payments, reports and committees records one (`services._record`, `retention`), so
+    anything built from the case under an older entry is out of date."""
+    return CaseEvent.objects.filter(case_id=case.pk).order_by("-id").values_list("id", flat=True).first() or 0
+
+
 def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
     """Everything the case page shows, in the same 6 queries whatever the case holds."""
+    return case_record(case=case, today=today) | {"linked_complaints": linked_complaints(user=user, case=case)}
+
+
+def linked_complaints(*, user, case: OmbudsmanCase) -> list[tuple[Complaint, bool]]:
+    """The council complaints linked to the case, each with whether this user may open it, in one query."""
+    # Who may open each linked complaint, by `may_open` from the facts read with it (the rule of
+    # visible_complaints, whose query took longer to build than the page's other queries to run).
+    linked = list(
+        case.complaints.only("id", "reference", "service_area_id", "is_restricted", "handler_id").annotate(
+            named=Exists(Complaint.named_users.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk))
+        )
+    )
+    return [
+        (
+            complaint,
+            may_open(
+                user,
+                service_area_ids_of_record=[complaint.service_area_id],
+                restricted=complaint.is_restricted,
+                assigned=complaint.handler_id == user.pk,
+                named=complaint.named,
+            ),
+        )
+        for complaint in linked
+    ]
+
+
+def case_record(*, case: OmbudsmanCase, today: dt.date) -> dict:
+    """What the case page shows that is the same for everyone who may see it (recommendations,
+    reports and committees, timeline, deadlines in words), in the same 4 queries whatever the case holds."""
     non_working = default_non_working_around(today)
     paid = (
         Payment.objects.filter(recommendation=OuterRef("pk"))
@@ -257,21 +295,6 @@ def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
             else None
         )
         report.response_info = _due(report.response_due, today, non_working) if not report.response_sent_on else None
-    # Who may open each linked complaint, by `may_open` from the facts read with it (the rule of
-    # visible_complaints, whose query took longer to build than the page's other queries to run).
-    linked = list(
-        case.complaints.only("id", "reference", "service_area_id", "is_restricted", "handler_id").annotate(
-            named=Exists(Complaint.named_users.through.objects.filter(complaint_id=OuterRef("pk"), user_id=user.pk))
-        )
-    )
-    for complaint in linked:
-        complaint.can_open = may_open(
-            user,
-            service_area_ids_of_record=[complaint.service_area_id],
-            restricted=complaint.is_restricted,
-            assigned=complaint.handler_id == user.pk,
-            named=complaint.named,
-        )
     events = list(case.events.select_related("actor").order_by("-at", "-id")[:200])
     for event in events:
         # Written out here rather than by the template's date filter (up to 200 entries).
@@ -285,7 +308,6 @@ def case_page(*, user, case: OmbudsmanCase, today: dt.date) -> dict:
         "case": case,
         "recommendations": recommendations,
         "reports": reports,
-        "linked_complaints": [(c, c.can_open) for c in linked],
         "events": events,
         "enquiry_info": _due(case.enquiry_reply_due, today, non_working)
         if case.enquiry_reply_due and not case.enquiry_reply_sent_on

@@ -3,19 +3,24 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+from operator import attrgetter
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.views import View
 
 from accounts.access import is_manager, role_of
 from calendars.selectors import default_non_working_around
+from calendars.selectors import version as calendars_version
 from complaints import selectors as complaint_selectors
 from complaints.views import _service_areas_for, _staff_in, put_errors
 from ombudsman_cases import forms, selectors, services
@@ -64,18 +69,88 @@ def case_list(request):
 @login_required
 def case_detail(request, pk):
     _require_role(request.user)
-    case = selectors.case_for(request.user, pk)
-    context = selectors.case_page(user=request.user, case=case, today=complaint_selectors.today())
-    context["can_manage"] = can_manage_case(request.user, case)
-    context["is_manager"] = is_manager(request.user)
-    context["links"] = {
-        name: selectors.url_for(f"ombudsman_cases:{name}", case.pk)
-        for name in ("steps", "recommendation_add", "report_add", "close")
-    } | {
-        "learning_add": selectors.url_for("reports:learning_add"),
-        "case_report": selectors.url_for("reports:case", case.pk),
+    case = selectors.case_for(request.user, pk)  # the permission check and the access log, before the cache
+    can_manage = can_manage_case(request.user, case)
+    body = case_body(case=case, today=complaint_selectors.today())
+    context = {
+        "case": case,
+        "body": body,
+        "linked_complaints": selectors.linked_complaints(user=request.user, case=case),
+        "can_manage": can_manage,
+        "is_manager": is_manager(request.user),
+        "links": {
+            name: selectors.url_for(f"ombudsman_cases:{name}", case.pk)
+            for name in ("steps", "recommendation_add", "report_add", "close")
+        }
+        | {
+            "learning_add": selectors.url_for("reports:learning_add"),
+            "case_report": selectors.url_for("reports:case", case.pk),
+        },
     }
+    if can_manage:  # the cached body is not changed: each request has its own copy of the reports
+        context["body"] = body | {
+            "reports": [
+                report
+                | {
+                    "update_url": selectors.url_for("ombudsman_cases:report_update", case.pk, report["pk"]),
+                    "committee_url": selectors.url_for("ombudsman_cases:committee_add", case.pk, report["pk"]),
+                }
+                for report in body["reports"]
+            ]
+        }
     return render(request, "ombudsman_cases/case_detail.html", context)
+
+
+# Every change through the services starts a new cache entry at once (see case_body); this only
+# bounds how long a renamed person (a recommendation's owner, the timeline's actors) keeps their
+# old name on the page.
+CASE_BODY_SECONDS = 600
+
+# The case's own fields the cached part shows (its LGSCO steps and their deadlines): part of the key,
+# so a change that records no timeline entry (the admin) shows at once too.
+_STEP_FIELDS = attrgetter(
+    "enquiry_received_on",
+    "enquiry_reply_due",
+    "enquiry_reply_sent_on",
+    "draft_decision_received_on",
+    "draft_comments_due",
+    "draft_comments_sent_on",
+    "final_decision_on",
+    "decision_published_on",
+    "closed_on",
+    "received_on",
+)
+
+
+def case_body(*, case, today) -> dict:
+    """The parts of the case page that are the same for everyone who may see it, as HTML: the
+    LGSCO steps and recommendations, each public interest report (with its id, for the links a
+    manager gets) and the timeline.
+
+    Rendered from `selectors.case_record` and kept in the cache under the case's newest timeline
+    entry (every change through the services and the retention job records one), the case's step
+    dates, today's date (deadlines in words) and the calendars' version (bank holidays): opening a
+    case again costs one query for its body (that entry), not four, until something changes. The
+    heading, summary, linked complaints (who may open each) and the links to act are drawn per
+    request, after the permission check and the access log (`selectors.case_for`)."""
+    steps = hashlib.md5(repr(_STEP_FIELDS(case)).encode(), usedforsecurity=False).hexdigest()
+    key = f"case-body:{case.pk}:{selectors.case_version(case)}:{steps}:{today.isoformat()}:{calendars_version()}"
+    body = cache.get(key)
+    if body is None:
+        context = {**selectors.case_record(case=case, today=today), "today": today}
+        body = {
+            "steps": render_to_string("ombudsman_cases/case_detail_steps.html", context),
+            "reports": [
+                {
+                    "pk": report.pk,
+                    "html": render_to_string("ombudsman_cases/case_detail_report.html", {"report": report}),
+                }
+                for report in context["reports"]
+            ],
+            "timeline": render_to_string("ombudsman_cases/case_detail_timeline.html", context),
+        }
+        cache.set(key, body, CASE_BODY_SECONDS)
+    return body
 
 
 class FormPage(LoginRequiredMixin, View):
