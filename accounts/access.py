@@ -20,7 +20,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.lookups import In
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 
 from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, Role, User
@@ -83,12 +84,27 @@ class AccessPath:
     other_service_areas: tuple[str, ...] = field(default_factory=tuple)
 
 
+class _InFewIds(In):
+    """`pk IN (subquery)` for a subquery of a few ids (the rows naming or assigned to one user).
+
+    On PostgreSQL written `pk = ANY(ARRAY(subquery))`: the subquery runs once, first, and its ids
+    are an index condition, so a visibility filter `(unrestricted AND in my areas) OR named` reads
+    the two indexes and combines them (a BitmapOr), where `IN (subquery)` is a filter tested on
+    every row the rest of the query reads (e.g. every open complaint, not only those in my areas).
+    Elsewhere (SQLite) the plain `IN`."""
+
+    def get_rhs_op(self, connection, rhs):
+        if connection.vendor == "postgresql":
+            return f"= ANY(ARRAY{rhs})"
+        return super().get_rhs_op(connection, rhs)
+
+
 def _pk_in(model, lookup: str, user) -> Q:
     # A local foreign key is a plain filter; across a relation, a subquery rather than a join,
     # so a row named or assigned many times is listed once.
     if "__" not in lookup and not model._meta.get_field(lookup).many_to_many:
         return Q(**{lookup: user})
-    return Q(pk__in=_related_pks(model, lookup, user))
+    return Q(_InFewIds(F("pk"), _related_pks(model, lookup, user).query))
 
 
 def _related_pks(model, lookup: str, value):
