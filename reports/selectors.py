@@ -7,12 +7,12 @@ access rule (`accounts.access.visible_q`, via the complaints and Ombudsman selec
 restricted record is never listed by reference in a table meant for publication.
 
 Every query here is an aggregate or a bounded list of values: the number of queries a report
-makes does not depend on the number of complaints (tested). Working days to respond are counted
-in SQL too: weekdays between the two dates by arithmetic, less the calendar's non-working
-weekdays between them, found by binary search (`width_bucket`) in the sorted list passed in. The
-performance report asks each table once for both of its periods (this one and a year earlier),
-with a count per period, and returns a few hundred rows at most (PostgreSQL only: raw SQL with
-FILTER and GROUPING SETS).
+makes does not depend on the number of complaints (tested). The one figure that cannot be an
+SQL aggregate is working days to respond, which needs the bank holidays: it fetches only the
+distinct (received, responded) date pairs of the responded stages with how many share each, in
+one query, and counts working days in Python with running totals
+(`reports.rules.WorkingDayCounter`), never a query per row. The performance report asks each
+table once for both of its periods (this one and a year earlier), with a count per period.
 """
 
 from __future__ import annotations
@@ -26,9 +26,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.cache import cache
-from django.db import connection
-from django.db.models import CharField, Count, F, Q, QuerySet, Value
-from django.db.models.functions import Coalesce
+from django.db.models import CharField, Count, F, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 
 from accounts.access import is_complaints_admin, is_manager, service_area_ids
@@ -37,14 +36,11 @@ from calendars.models import BankHoliday, ClosureDay, WorkingDayCalendar
 from calendars.selectors import VERSION_KEY as CALENDARS_VERSION_KEY
 from complaints.models import (
     Action,
-    Category,
     Complaint,
     ComplaintStage,
     ComplaintStatus,
-    EscalationRequest,
     Extension,
     Outcome,
-    Procedure,
 )
 from complaints.selectors import visible_complaints
 from ombudsman_cases.models import (
@@ -346,267 +342,168 @@ def performance_report(
     return figures
 
 
-def _scope_sql(user, *, service_area, procedure, alias: str) -> tuple[str, list]:
-    """`_complaint_scope` as an SQL condition on the complaint table aliased `alias`."""
-    parts, params = ["TRUE"], []
-    areas = reporting_area_ids(user)
-    if areas is not None:
-        parts.append(f"{alias}.service_area_id = ANY(%s::bigint[])")
-        params.append(list(areas))
-    for column, value in (("service_area_id", service_area), ("procedure_id", procedure)):
-        if value is not None:
-            parts.append(f"{alias}.{column} = %s")
-            params.append(getattr(value, "pk", value))
-    return " AND ".join(parts), params
-
-
-def _any_range_sql(column: str, ranges: list[tuple[dt.date, dt.date]]) -> tuple[str, list]:
-    """`column` in any of the ranges, as one condition per range (each can use the column's index)."""
-    sql = " OR ".join(f"{column} BETWEEN %s AND %s" for _ in ranges)
-    return f"({sql})", [day for span in ranges for day in span]
-
-
-# Weekdays (Monday to Friday) from Monday 1 January 1900 to the day, inclusive: the difference for
-# two days is the number of weekdays after the first up to the second.
-_WEEKDAYS = "((({d}) - DATE '1900-01-01') / 7 * 5 + LEAST((({d}) - DATE '1900-01-01') %% 7 + 1, 5))"
-
-
-def _working_days_sql(calendar_holidays: dict[int, list[dt.date]]) -> tuple[str, list]:
-    """Working days from s.received_on to s.responded_on (the day received is day 0, DOMAIN.md
-    §4.3(1)) for the calendar of procedure p: the weekdays between, less the calendar's
-    non-working weekdays between, counted by `width_bucket` over their sorted list (a binary
-    search). The same number as `rules.WorkingDayCounter.count`."""
-    holidays, params = "CASE p.calendar_id", []
-    for calendar_id, days in calendar_holidays.items():
-        holidays += " WHEN %s THEN %s::date[]"
-        params += [calendar_id, days]
-    holidays += " ELSE '{}'::date[] END"
-    sql = (
-        f"{_WEEKDAYS.format(d='s.responded_on')} - {_WEEKDAYS.format(d='s.received_on')}"
-        f" - width_bucket(s.responded_on, {holidays}) + width_bucket(s.received_on, {holidays})"
-    )
-    return sql, params + params
-
-
-def _calendar_holidays(*, last: dt.date) -> dict[int, list[dt.date]]:
-    """Each working-day calendar's non-working weekdays up to `last`, sorted: two small queries."""
-    calendars = list(WorkingDayCalendar.objects.values_list("pk", "divisions", "counts_closure_days"))
-    first = dt.date(1900, 1, 1)
-    non_working = non_working_by_calendar({(d, c) for _, d, c in calendars}, first=first, last=last)
-    return {
-        pk: sorted(day for day in non_working[(divisions, closures)] if day.weekday() < 5)
-        for pk, divisions, closures in calendars
-    }
-
-
-STAGE_FIGURES = ("responses", "on_time", "upheld", "partly_upheld", "not_upheld", "escalated", "payments")
-STAGE_COLUMNS = ("received", "answered", *STAGE_FIGURES, "paid")  # per period, in the query's order
+def _in_any(lookup: str, periods: list[Period]) -> Q:
+    q = Q()
+    for p in periods:
+        q |= Q(**{f"{lookup}__range": (p.start, p.end)})
+    return q
 
 
 def _performance(*, user, periods: list[Period], today: dt.date, service_area, procedure) -> list[PerformanceFigures]:
-    """`performance_figures` for several periods at once, in a fixed number of queries whatever the
-    periods and the number of complaints: each table is asked once, with one count per period
-    (FILTER), grouped by stage where the report shows stages. Periods may overlap (a long custom
-    period and the same period a year earlier): each is counted on its own.
-
-    The stage counts and the working days to respond come from one pass over the stages
-    (GROUPING SETS: by stage, and by stage and working days), the days counted in SQL against
-    each calendar's non-working days; the extension counts and reasons likewise from one pass."""
-    scope_sql, scope_params = _scope_sql(user, service_area=service_area, procedure=procedure, alias="c")
+    """`performance_figures` for several periods at once, in seven queries whatever the periods and
+    the number of complaints: each table is asked once, with one count per period (FILTER), grouped
+    by stage where the report shows stages. Periods may overlap (a long custom period and the
+    same period a year earlier): each is counted on its own."""
+    scope = _complaint_scope(user, service_area=service_area, procedure=procedure)
+    via_complaint = _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="complaint__")
+    via_stage = _complaint_scope(user, service_area=service_area, procedure=procedure, prefix="stage__complaint__")
+    live = ~Q(complaint__status=ComplaintStatus.WITHDRAWN)
     ranges = [(p.start, p.end) for p in periods]
     stages: list[dict[int, StageFigures]] = [{} for _ in periods]
 
     def stage(i: int, number: int) -> StageFigures:
-        figures = stages[i].get(number)
-        if figures is None:
-            figures = stages[i][number] = StageFigures(number=number)
-        return figures
+        return stages[i].setdefault(number, StageFigures(number=number))
 
-    # 1. Stages received or responded in any period, by stage number; and the working days to
-    #    respond of the live responses, by stage number and days.
-    working_days, days_params = _working_days_sql(_calendar_holidays(last=max(end for _, end in ranges)))
-    columns, column_params = [], []
-    outcomes = {"upheld": Outcome.UPHELD, "partly_upheld": Outcome.PARTLY_UPHELD, "not_upheld": Outcome.NOT_UPHELD}
-    for span in ranges:
-        answered = "t.responded_on BETWEEN %s AND %s"
-        live = f"{answered} AND t.live"
-        for name, condition in (
-            ("received", "t.received_on BETWEEN %s AND %s"),
-            ("answered", answered),
-            ("responses", live),
-            ("on_time", f"{live} AND t.responded_on <= t.deadline"),
-            ("upheld", f"{live} AND t.outcome = %s"),
-            ("partly_upheld", f"{live} AND t.outcome = %s"),
-            ("not_upheld", f"{live} AND t.outcome = %s"),
-            ("escalated", f"{live} AND t.escalated"),
-            ("payments", f"{answered} AND t.payment_amount > 0"),
-        ):
-            columns.append(f"COUNT(*) FILTER (WHERE {condition})")
-            column_params += [*span, outcomes[name]] if name in outcomes else list(span)
-        columns.append(f"SUM(t.payment_amount) FILTER (WHERE {answered} AND t.payment_amount > 0)")
-        column_params += list(span)
-    received_in, received_params = _any_range_sql("s.received_on", ranges)
-    responded_in, responded_params = _any_range_sql("s.responded_on", ranges)
-    sql = f"""
-        SELECT t.number, t.days, GROUPING(t.days), {", ".join(columns)}
-        FROM (
-            SELECT s.number, s.received_on, s.responded_on, s.outcome, s.payment_amount,
-                   COALESCE(s.agreed_response_on, s.response_due) AS deadline,
-                   c.status <> %s AS live, e.id IS NOT NULL AS escalated,
-                   CASE WHEN s.responded_on IS NOT NULL THEN {working_days} END AS days
-            FROM {ComplaintStage._meta.db_table} s
-            JOIN {Complaint._meta.db_table} c ON c.id = s.complaint_id
-            JOIN {Procedure._meta.db_table} p ON p.id = c.procedure_id
-            LEFT JOIN {EscalationRequest._meta.db_table} e ON e.stage_id = s.id
-            WHERE ({received_in} OR {responded_in}) AND {scope_sql}
-        ) t
-        GROUP BY GROUPING SETS ((t.number), (t.number, t.days))
-    """
-    params = [
-        *column_params,
-        ComplaintStatus.WITHDRAWN,
-        *days_params,
-        *received_params,
-        *responded_params,
-        *scope_params,
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for number, days, by_stage, *values in rows:
+    # 1. Stages received or responded in any period, by stage number.
+    stage_rows = ComplaintStage.objects.filter(via_complaint)
+    counts = {}
+    for i, span in enumerate(ranges):
+        got, answered = Q(received_on__range=span), Q(responded_on__range=span)
+        paid = answered & Q(payment_amount__gt=0)
+        counts |= {
+            f"received_{i}": Count("id", filter=got),
+            f"answered_{i}": Count("id", filter=answered),
+            f"responses_{i}": Count("id", filter=answered & live),
+            f"on_time_{i}": Count("id", filter=answered & live & Q(responded_on__lte=F("deadline"))),
+            f"upheld_{i}": Count("id", filter=answered & live & Q(outcome=Outcome.UPHELD)),
+            f"partly_upheld_{i}": Count("id", filter=answered & live & Q(outcome=Outcome.PARTLY_UPHELD)),
+            f"not_upheld_{i}": Count("id", filter=answered & live & Q(outcome=Outcome.NOT_UPHELD)),
+            f"escalated_{i}": Count("id", filter=answered & live & Q(escalation_request__isnull=False)),
+            f"payments_{i}": Count("id", filter=paid),
+            f"paid_{i}": Sum("payment_amount", filter=paid),
+        }
+    for row in (
+        stage_rows.filter(_in_any("received_on", periods) | _in_any("responded_on", periods))
+        .alias(deadline=Coalesce("agreed_response_on", "response_due"))
+        .values("number")
+        .annotate(**counts)
+        .order_by()
+    ):
         for i in range(len(periods)):
-            width = len(STAGE_COLUMNS)
-            counts = dict(zip(STAGE_COLUMNS, values[i * width : (i + 1) * width], strict=True))
-            if by_stage:  # the stage's totals
-                if counts["received"]:
-                    stage(i, number).received = counts["received"]
-                if counts["answered"]:
-                    figures = stage(i, number)
-                    for name in STAGE_FIGURES:
-                        setattr(figures, name, counts[name])
-                    figures.paid = counts["paid"] or Decimal(0)
-            elif days is not None and counts["responses"]:
-                stage(i, number).day_counts[days] += counts["responses"]
+            if row[f"received_{i}"]:
+                stage(i, row["number"]).received = row[f"received_{i}"]
+            if row[f"answered_{i}"]:
+                figures = stage(i, row["number"])
+                for name in ("responses", "on_time", "upheld", "partly_upheld", "not_upheld", "escalated", "payments"):
+                    setattr(figures, name, row[f"{name}_{i}"])
+                figures.paid = row[f"paid_{i}"] or Decimal(0)
 
-    # 2. Extensions the complainant was told of in any period: by stage number, and by stage
-    #    number and reason. Reasons of restricted complaints are counted but not listed: they may
-    #    describe a child.
-    told_in, told_params = _any_range_sql("x.complainant_told_on", ranges)
-    columns, column_params = [], []
-    for span in ranges:
-        told = "t.complainant_told_on BETWEEN %s AND %s"
-        columns += [
-            f"COUNT(*) FILTER (WHERE {told})",
-            f"COUNT(DISTINCT t.stage_id) FILTER (WHERE {told})",
-            f"COUNT(*) FILTER (WHERE {told} AND t.is_restricted)",
-        ]
-        column_params += list(span) * 3
-    sql = f"""
-        SELECT t.number, t.reason, GROUPING(t.reason), {", ".join(columns)}
-        FROM (
-            SELECT s.number, x.stage_id, x.reason, x.complainant_told_on, c.is_restricted
-            FROM {Extension._meta.db_table} x
-            JOIN {ComplaintStage._meta.db_table} s ON s.id = x.stage_id
-            JOIN {Complaint._meta.db_table} c ON c.id = s.complaint_id
-            WHERE {told_in} AND {scope_sql}
-        ) t
-        GROUP BY GROUPING SETS ((t.number), (t.number, t.is_restricted, t.reason))
-        HAVING GROUPING(t.reason) = 1 OR NOT t.is_restricted
-        ORDER BY t.number, t.reason
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *told_params, *scope_params])
-        rows = cursor.fetchall()
+    # 2. Working days to respond: the (received, responded) dates of live responses, each pair once
+    #    with how many stages share it, counted against their calendar's non-working days.
+    pairs = list(
+        stage_rows.filter(_in_any("responded_on", periods), live)
+        .values_list(
+            "number",
+            "received_on",
+            "responded_on",
+            "complaint__procedure__calendar__divisions",
+            "complaint__procedure__calendar__counts_closure_days",
+        )
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    first = min([p[1] for p in pairs] + [p.start for p in periods])
+    last = max([p[2] for p in pairs] + [p.end for p in periods])
+    calendars = non_working_by_calendar({(p[3], p[4]) for p in pairs}, first=first, last=last)
+    counters: dict[CalendarKey, rules.WorkingDayCounter] = {}
+    for number, received_on, responded_on, divisions, counts_closure_days, n in pairs:
+        key = (divisions, counts_closure_days)
+        counter = counters.get(key)
+        if counter is None:
+            counter = counters[key] = rules.WorkingDayCounter(first=first, last=last, non_working=calendars[key])
+        days = counter.count(received_on, responded_on)
+        for i, (start, end) in enumerate(ranges):
+            if start <= responded_on <= end:
+                stage(i, number).day_counts[days] += n
+
+    # 3. Extensions the complainant was told of in any period, by stage number.
+    extensions = Extension.objects.filter(via_stage)
+    counts = {}
+    for i, span in enumerate(ranges):
+        told = Q(complainant_told_on__range=span)
+        counts |= {
+            f"n_{i}": Count("id", filter=told),
+            f"stages_{i}": Count("stage", distinct=True, filter=told),
+            f"restricted_{i}": Count("id", filter=told & Q(stage__complaint__is_restricted=True)),
+        }
+    for row in (
+        extensions.filter(_in_any("complainant_told_on", periods)).values("stage__number").annotate(**counts).order_by()
+    ):
+        for i in range(len(periods)):
+            if row[f"n_{i}"]:
+                figures = stage(i, row["stage__number"])
+                figures.extensions, figures.extended_stages = row[f"n_{i}"], row[f"stages_{i}"]
+                figures.restricted_extensions = row[f"restricted_{i}"]
+
+    # 4. Why, by stage and reason. Reasons of restricted complaints are counted above but not
+    #    listed: they may describe a child.
+    counts = {f"n_{i}": Count("id", filter=Q(complainant_told_on__range=span)) for i, span in enumerate(ranges)}
     reasons: list[list[tuple[int, str, int]]] = [[] for _ in periods]
-    for number, reason, by_stage, *values in rows:
+    for row in (
+        extensions.filter(_in_any("complainant_told_on", periods), stage__complaint__is_restricted=False)
+        .values("stage__number", "reason")
+        .annotate(**counts)
+        .order_by("stage__number", "reason")  # reasons in the database's collation, as before
+    ):
         for i in range(len(periods)):
-            told, extended, restricted = values[i * 3 : i * 3 + 3]
-            if not told:
-                continue
-            if by_stage:
-                figures = stage(i, number)
-                figures.extensions, figures.extended_stages, figures.restricted_extensions = told, extended, restricted
-            else:
-                reasons[i].append((number, reason, told))
+            if row[f"n_{i}"]:
+                reasons[i].append((row["stage__number"], row["reason"], row[f"n_{i}"]))
     for listed in reasons:  # most used first; a stable sort keeps the reasons' order among equals
         listed.sort(key=lambda r: (r[0], -r[2]))
 
-    # 3. Complaints received (and withdrawn ones closed) in any period: in all, and by channel, by
-    #    category and by month (GROUPING SETS: one pass, a few dozen rows).
-    received_in, received_params = _any_range_sql("c.received_on", ranges)
-    closed_in, closed_params = _any_range_sql("c.closed_on", ranges)
-    columns, column_params = [], []
-    for span in ranges:
-        got = "t.received_on BETWEEN %s AND %s"
-        columns += [
-            f"COUNT(*) FILTER (WHERE {got})",
-            f"COUNT(*) FILTER (WHERE {got} AND t.withdrawn)",
-            "COUNT(*) FILTER (WHERE t.closed_on BETWEEN %s AND %s AND t.withdrawn)",
-        ]
-        column_params += list(span) * 3
-    sql = f"""
-        SELECT GROUPING(t.channel, t.category, t.month), t.channel, t.category, t.month, {", ".join(columns)}
-        FROM (
-            SELECT c.channel, g.name AS category, c.received_on, c.closed_on, c.status = %s AS withdrawn,
-                   date_trunc('month', c.received_on::timestamp)::date AS month
-            FROM {Complaint._meta.db_table} c
-            LEFT JOIN {Category._meta.db_table} g ON g.id = c.category_id
-            WHERE ({received_in} OR (c.status = %s AND {closed_in})) AND {scope_sql}
-        ) t
-        GROUP BY GROUPING SETS ((), (t.channel), (t.category), (t.month))
-    """
-    withdrawn = ComplaintStatus.WITHDRAWN
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, withdrawn, *received_params, withdrawn, *closed_params, *scope_params])
-        rows = cursor.fetchall()
+    # 5. Complaints received (and withdrawn ones closed) in any period, by channel, category and month.
+    withdrawn = Q(status=ComplaintStatus.WITHDRAWN)
+    counts = {}
+    for i, span in enumerate(ranges):
+        got = Q(received_on__range=span)
+        counts |= {
+            f"complaints_{i}": Count("id", filter=got),
+            f"withdrawn_received_{i}": Count("id", filter=got & withdrawn),
+            f"withdrawn_in_period_{i}": Count("id", filter=Q(closed_on__range=span) & withdrawn),
+        }
     totals = [dict.fromkeys(("complaints", "withdrawn_received", "withdrawn_in_period"), 0) for _ in periods]
     by_channel = [defaultdict(int) for _ in periods]
     by_category = [defaultdict(int) for _ in periods]
     by_month = [defaultdict(int) for _ in periods]
-    # GROUPING(channel, category, month) is a bit mask of the columns a row is not grouped by.
-    for grouped_out, channel, category, month, *values in rows:
+    for row in (
+        Complaint.objects.filter(scope)
+        .filter(_in_any("received_on", periods) | (withdrawn & _in_any("closed_on", periods)))
+        .annotate(month=TruncMonth("received_on"))
+        .values("channel", "category__name", "month")
+        .annotate(**counts)
+        .order_by()
+    ):
         for i in range(len(periods)):
-            received, withdrawn_received, withdrawn_in_period = values[i * 3 : i * 3 + 3]
-            if grouped_out == 0b111:
-                totals[i].update(
-                    complaints=received,
-                    withdrawn_received=withdrawn_received,
-                    withdrawn_in_period=withdrawn_in_period,
-                )
-            elif not received:
-                continue
-            elif grouped_out == 0b011:
-                by_channel[i][channel] += received
-            elif grouped_out == 0b101:
-                by_category[i][category or ""] += received
-            else:
-                by_month[i][month] += received
+            for name in totals[i]:
+                totals[i][name] += row[f"{name}_{i}"]
+            n = row[f"complaints_{i}"]
+            if n:
+                by_channel[i][row["channel"]] += n
+                by_category[i][row["category__name"] or ""] += n
+                by_month[i][_as_date(row["month"])] += n
 
-    # 4. Actions promised in responses sent in any period.
-    columns, column_params = [], []
-    for span in ranges:
-        promised = "s.responded_on BETWEEN %s AND %s"
-        columns += [
-            f"COUNT(*) FILTER (WHERE {promised})",
-            f"COUNT(*) FILTER (WHERE {promised} AND a.completed_on <= a.due_on)",
-            f"COUNT(*) FILTER (WHERE {promised} AND a.completed_on > a.due_on)",
-            f"COUNT(*) FILTER (WHERE {promised} AND a.completed_on IS NULL)",
-            f"COUNT(*) FILTER (WHERE {promised} AND a.completed_on IS NULL AND a.due_on < %s)",
-        ]
-        column_params += [*span * 5, today]
-    responded_in, responded_params = _any_range_sql("s.responded_on", ranges)
-    sql = f"""
-        SELECT {", ".join(columns)}
-        FROM {Action._meta.db_table} a
-        JOIN {ComplaintStage._meta.db_table} s ON s.id = a.stage_id
-        JOIN {Complaint._meta.db_table} c ON c.id = a.complaint_id
-        WHERE {responded_in} AND {scope_sql}
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*column_params, *responded_params, *scope_params])
-        values = cursor.fetchone()
-    names = ("promised", "on_time", "late", "outstanding", "overdue")
-    actions = [dict(zip(names, values[i * 5 : i * 5 + 5], strict=True)) for i in range(len(periods))]
+    # 6. Actions promised in responses sent in any period.
+    counts = {}
+    for i, span in enumerate(ranges):
+        promised = Q(stage__responded_on__range=span)
+        counts |= {
+            f"promised_{i}": Count("id", filter=promised),
+            f"on_time_{i}": Count("id", filter=promised & Q(completed_on__lte=F("due_on"))),
+            f"late_{i}": Count("id", filter=promised & Q(completed_on__gt=F("due_on"))),
+            f"outstanding_{i}": Count("id", filter=promised & Q(completed_on__isnull=True)),
+            f"overdue_{i}": Count("id", filter=promised & Q(completed_on__isnull=True, due_on__lt=today)),
+        }
+    actions = Action.objects.filter(via_complaint, _in_any("stage__responded_on", periods)).aggregate(**counts)
 
     return [
         PerformanceFigures(
@@ -615,7 +512,9 @@ def _performance(*, user, periods: list[Period], today: dt.date, service_area, p
             by_channel=dict(by_channel[i]),
             by_category=dict(by_category[i]),
             extension_reasons=reasons[i],
-            actions=actions[i],
+            actions={
+                name: actions[f"{name}_{i}"] for name in ("promised", "on_time", "late", "outstanding", "overdue")
+            },
             by_month=dict(by_month[i]),
             **totals[i],
         )
