@@ -108,18 +108,7 @@ CASE_BODY_SECONDS = 600
 
 # The case's own fields the cached part shows (its LGSCO steps and their deadlines): part of the key,
 # so a change that records no timeline entry (the admin) shows at once too.
-_STEP_FIELDS = attrgetter(
-    "enquiry_received_on",
-    "enquiry_reply_due",
-    "enquiry_reply_sent_on",
-    "draft_decision_received_on",
-    "draft_comments_due",
-    "draft_comments_sent_on",
-    "final_decision_on",
-    "decision_published_on",
-    "closed_on",
-    "received_on",
-)
+_STEP_FIELDS = attrgetter(*services.STEP_FIELDS, "closed_on", "received_on")
 
 
 def case_body(*, case, today) -> dict:
