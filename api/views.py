@@ -23,6 +23,7 @@ from api import serializers as s
 from api.forms_bridge import bound_form
 from api.pagination import Pagination
 from calendars.models import BankHoliday
+from calendars.selectors import default_non_working_around
 from complaints import forms as complaint_forms
 from complaints import selectors, services
 from complaints.models import Procedure, ProcedureStage, StageRule
@@ -494,9 +495,7 @@ class CaseDetail(APIView):
 def recommendation_response(request, rec, *, code=status.HTTP_200_OK) -> Response:
     today = selectors.today()
     rec.due_info = (
-        case_selectors._due(rec.due_on, today, selectors.non_working_for_today(today))
-        if not rec.evidence_sent_on
-        else None
+        case_selectors._due(rec.due_on, today, default_non_working_around(today)) if not rec.evidence_sent_on else None
     )
     headers = {"ETag": etag(rec.version)}
     if code == status.HTTP_201_CREATED:
@@ -518,7 +517,7 @@ class RecommendationListCreate(generics.GenericAPIView):
         recs = self.paginate_queryset(
             case.recommendations.select_related("owner", "service_area").order_by("due_on", "id")
         )
-        non_working = selectors.non_working_for_today(today)
+        non_working = default_non_working_around(today)
         for rec in recs:
             rec.due_info = case_selectors._due(rec.due_on, today, non_working) if not rec.evidence_sent_on else None
         return self.get_paginated_response(s.RecommendationSerializer(recs, many=True).data)

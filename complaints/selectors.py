@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import AccessPath, is_complaints_admin, role_of, service_area_ids, visible_q
+from accounts.access import AccessPath, is_complaints_admin, scoped_sql, service_area_ids, visible_q
 from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, ServiceArea, User
 from accounts.services import record_access
 from calendars.rules import add_working_days
@@ -119,14 +119,9 @@ class DueInfo:
         return ""
 
 
-def non_working_for_today(today: dt.date) -> frozenset[dt.date]:
-    """Bank holidays around today, for "days left" on list pages (default calendar, two cache reads)."""
-    return default_non_working_around(today)
-
-
 def annotate_due(rows, *, today: dt.date, attr: str = "next_due_date"):
     """Attach a DueInfo to each row as `.due_info` without a query per row."""
-    non_working = non_working_for_today(today)
+    non_working = default_non_working_around(today)
     for row in rows:
         due = getattr(row, attr)
         row.due_info = DueInfo(due, days_left(due, today=today, non_working=non_working) if due else None)
@@ -238,7 +233,7 @@ def _complaints_matching(*, user, filters: dict, today: dt.date) -> QuerySet[Com
         if due == "overdue":
             qs = qs.filter(next_due_date__lt=today)
         elif due in ("5", "20"):
-            horizon = add_working_days(today, int(due), non_working_for_today(today))
+            horizon = add_working_days(today, int(due), default_non_working_around(today))
             qs = qs.filter(next_due_date__gte=today, next_due_date__lte=horizon)
     q = (filters.get("q") or "").strip()
     if q:
@@ -532,24 +527,6 @@ def _points_and_outcomes(complaint: Complaint) -> tuple[list[ComplaintPoint], di
     return list(points.values()), outcomes
 
 
-_SCOPED_SQL: dict[tuple, tuple[str, tuple]] = {}
-
-
-def scoped_sql(user, name, build) -> tuple[str, tuple]:
-    """The SQL and parameters of the queryset `build()` gives, a query scoped through `visible_q`,
-    compiled by the ORM once per process: for the small counts of a dashboard, building such a
-    query cost more than running it. Its SQL depends on the user, their role and their service
-    areas (accounts.access), all in the key, and on `name`, which must hold every other value the
-    query is built from."""
-    key = (name, user.pk, role_of(user), tuple(service_area_ids(user)))
-    found = _SCOPED_SQL.get(key)
-    if found is None:
-        if len(_SCOPED_SQL) >= 2000:
-            _SCOPED_SQL.clear()
-        found = _SCOPED_SQL[key] = build().query.sql_with_params()
-    return found
-
-
 DUE_COUNTS_SQL = """
 SELECT COUNT(*) FILTER (WHERE next_due_date < %s), COUNT(*) FILTER (WHERE next_due_date BETWEEN %s AND %s)
 FROM ({open_visible}) AS open_visible
@@ -559,9 +536,9 @@ FROM ({open_visible}) AS open_visible
 def complaint_due_counts(*, user, today: dt.date, non_working: frozenset[dt.date] | None = None) -> dict:
     """How many open complaints in the user's view are overdue, and due in the next 5 working days.
 
-    `non_working` is `non_working_for_today(today)`, read here unless the caller has it."""
+    `non_working` is `default_non_working_around(today)`, read here unless the caller has it."""
     if non_working is None:
-        non_working = non_working_for_today(today)
+        non_working = default_non_working_around(today)
     horizon = add_working_days(today, 5, non_working)
     sql, params = scoped_sql(
         user,

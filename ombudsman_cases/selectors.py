@@ -17,13 +17,13 @@ from django.http import Http404
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
-from accounts.access import AccessPath, may_open, visible_q
+from accounts.access import AccessPath, may_open, scoped_sql, visible_q
 from accounts.services import record_access
 from calendars.rules import add_calendar_days
 from calendars.selectors import default_non_working_around
 from complaints.deadlines import days_left
 from complaints.models import Complaint
-from complaints.selectors import DueInfo, readable_change, scoped_sql
+from complaints.selectors import DueInfo, readable_change
 from ombudsman_cases.models import (
     CaseEvent,
     CommitteeConsideration,

@@ -11,6 +11,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 
 from calendars.rules import add_working_days
+from calendars.selectors import default_non_working_around
 from complaints import selectors as complaint_selectors
 from complaints.models import ComplaintStatus
 from complaints.tests.factories import log_complaint
@@ -25,7 +26,7 @@ def today() -> dt.date:
 def expected_counts(user) -> dict:
     """The counts as the ORM gives them, from the same scoping function."""
     day = today()
-    horizon = add_working_days(day, 5, complaint_selectors.non_working_for_today(day))
+    horizon = add_working_days(day, 5, default_non_working_around(day))
     counts = (
         complaint_selectors.visible_complaints(user)
         .filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
