@@ -184,13 +184,19 @@ def prime_access(users) -> None:
 _SCOPED_SQL: dict[tuple, tuple[str, tuple]] = {}
 
 
+def access_scope(user) -> tuple:
+    """What `visible_q` reads of the user (besides the records themselves): who they are, their
+    role and their service areas. A value built from visible records is kept under it."""
+    return (user.pk, role_of(user), tuple(service_area_ids(user)))
+
+
 def scoped_sql(user, name, build) -> tuple[str, tuple]:
     """The SQL and parameters of the queryset `build()` gives, a query scoped through `visible_q`,
     compiled by the ORM once per process: for the small counts of a dashboard, building such a
     query cost more than running it. Its SQL depends on the user, their role and their service
     areas (what `visible_q` reads), all in the key, and on `name`, which must hold every other value the
     query is built from."""
-    key = (name, user.pk, role_of(user), tuple(service_area_ids(user)))
+    key = (name, *access_scope(user))
     found = _SCOPED_SQL.get(key)
     if found is None:
         if len(_SCOPED_SQL) >= 2000:

@@ -30,6 +30,7 @@ from complaints.models import (
     Extension,
     Signposting,
 )
+from complaints.signals import complaints_changed
 from ombudsman_cases.models import CaseEvent, Evidence, OmbudsmanCase, Payment
 from reminders.models import Obligation
 
@@ -129,6 +130,7 @@ def anonymise_complaint(complaint: Complaint, *, today: dt.date) -> None:
             summary=f"{event.kind.replace('_', ' ').capitalize()} (details removed)"
         )
     Obligation.objects.filter(complaint_id=pk, kind="complaint_action").update(title=f"{complaint.reference}: action")
+    complaints_changed()  # the names a short search matches (the list's kept counts)
     ComplaintEvent.objects.create(
         complaint_id=pk,
         actor=None,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -12,7 +13,14 @@ from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.access import AccessPath, is_complaints_admin, scoped_sql, service_area_ids, visible_q
+from accounts.access import (
+    AccessPath,
+    access_scope,
+    is_complaints_admin,
+    scoped_sql,
+    service_area_ids,
+    visible_q,
+)
 from accounts.models import ROLE_GROUP_NAMES, ROLE_PRECEDENCE, ServiceArea, User
 from accounts.services import record_access
 from calendars.rules import add_working_days
@@ -31,6 +39,7 @@ from complaints.models import (
     StageRule,
     StageSuspension,
 )
+from config.versions import Remembered, remember
 
 COMPLAINT_ACCESS = AccessPath(
     service_area="service_area", restricted="is_restricted", named_users="named_users", assigned=("handler",)
@@ -274,11 +283,21 @@ STAFF_GROUPS = tuple(ROLE_GROUP_NAMES[role] for role in ROLE_PRECEDENCE)
 def complaint_filter_choices(*, user) -> FilterChoices:
     """The list's filter options in one query: the user's service areas (every area for a
     complaints admin), every procedure, and the active people with a role in those areas
-    (complaints.views._staff_in), each person once, by name.
+    (complaints.views._staff_in), each person once, by name. Kept in the cache for the same
+    areas until a person, area or procedure changes (CHOICES_VERSION_KEY).
 
     Raw SQL: as three ORM queries, building them took several times longer than running them."""
     every_area = is_complaints_admin(user)
     areas = [] if every_area else service_area_ids(user)
+    remembered = remember(
+        CHOICES_VERSION_KEY, f"complaints:filter-choices:{int(every_area)}:{','.join(map(str, areas))}"
+    )
+    if remembered.value is None:
+        remembered.keep(_read_filter_choices(every_area=every_area, areas=areas))
+    return remembered.value
+
+
+def _read_filter_choices(*, every_area: bool, areas: list[int]) -> FilterChoices:
     sql = _filter_choices_sql(every_area=every_area, areas=len(areas))
     with connection.cursor() as cursor:
         cursor.execute(sql, [*areas, *STAFF_GROUPS, *areas])
@@ -399,6 +418,9 @@ def complaint_table_page(
 def _list_page(*, user, filters: dict, today: dt.date, size: int, after, before, last: bool, fetch) -> Page:
     matching = _complaints_matching(user=user, filters=filters, today=today)
     sort = complaint_sort(filters)
+    # What the filters match is kept (complaints changed: a new version) rather than counted again
+    # for every page: for a search, the ids of the matches; otherwise their number.
+    remembered = _remembered_matches(user=user, filters=filters, today=today)
     counted = None
     if len((filters.get("q") or "").strip()) >= TRIGRAM:
         sort = sort.unindexed()
@@ -406,10 +428,15 @@ def _list_page(*, user, filters: dict, today: dt.date, size: int, after, before,
         # to count the matches and again for the page. Reading the matches' ids rather than their
         # number in the first pass lets the page read its rows by id (one pass instead of two).
         # Those ids are the complaints this user may see that match: the page needs no other check.
-        ids = list(matching.order_by().values_list("pk", flat=True)[: LIST_COUNT_CAP + 1])
+        ids = remembered.value
+        if ids is None:
+            ids = list(matching.order_by().values_list("pk", flat=True)[: LIST_COUNT_CAP + 1])
+            remembered.keep(ids)
         counted = len(ids)
         if counted <= LIST_COUNT_CAP:
             matching = Complaint.objects.filter(pk__in=ids)
+    else:
+        counted = remembered.value
     page = keyset_page(
         matching,
         sort=sort,
@@ -421,8 +448,31 @@ def _list_page(*, user, filters: dict, today: dt.date, size: int, after, before,
         counted=counted,
         fetch=fetch,
     )
+    if remembered.value is None:
+        remembered.keep(LIST_COUNT_CAP + 1 if page.more_than else page.count)
     annotate_due(page.rows, today=today)
     return page
+
+
+# The list's count and filter options are kept in the cache, each with the version of what it was
+# counted or read from; a change to any complaint (complaints.signals) moves LIST_VERSION_KEY on, a
+# change to a person, their roles or areas, a service area or a procedure moves CHOICES_VERSION_KEY
+# on, so neither is ever shown out of date. Paging through a list, or coming back to it, then
+# counts it once instead of on every page.
+LIST_VERSION_KEY = "complaints:list-version"
+CHOICES_VERSION_KEY = "complaints:filter-choices-version"
+
+
+def _remembered_matches(*, user, filters: dict, today: dt.date) -> Remembered:
+    """What the complaints the user may see that match the filters came to when last read, for
+    the current version of the complaints, if the cache has it: the ids of a search's matches,
+    else their count (either up to LIST_COUNT_CAP + 1). The key holds everything that depends on:
+    who is asking (what `visible_q` reads), the filters but the order, today (the "due" filters)
+    and the cap."""
+    chosen = sorted((name, _pk(value)) for name, value in filters.items() if name != "sort" and value not in (None, ""))
+    scope = (access_scope(user), chosen, today, LIST_COUNT_CAP)
+    digest = hashlib.sha256(repr(scope).encode()).hexdigest()[:32]
+    return remember(LIST_VERSION_KEY, f"complaints:list-matches:{digest}")
 
 
 def readable_change(value):

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -43,6 +42,7 @@ from complaints.models import (
     Outcome,
 )
 from complaints.selectors import visible_complaints
+from config.versions import bump, read_versions
 from ombudsman_cases.models import (
     UPHELD_OUTCOMES,
     LgscoStatus,
@@ -242,22 +242,12 @@ FIGURES_VERSION_KEY = "reports:figures-version"
 YEAR_VERSION_KEY = "reports:figures-version:{}"
 
 
-def _fresh_version() -> int:
-    """A version never handed out before, even if the cache lost the key (so no stale entry matches)."""
-    return time.time_ns()
-
-
 def figures_versions(year_starts: Iterable[int]) -> list:
     """The all-years version, the calendars' version and each year's version, from one cache read
     (a missing one is started)."""
-    keys = [FIGURES_VERSION_KEY, CALENDARS_VERSION_KEY, *(YEAR_VERSION_KEY.format(y) for y in year_starts)]
-    found = cache.get_many(keys)
-    missing = [k for k in keys if k not in found and k != CALENDARS_VERSION_KEY]
-    if missing:
-        for key in missing:
-            cache.add(key, _fresh_version(), timeout=None)
-        found |= cache.get_many(missing)
-    return [found.get(k) for k in keys]
+    keys = [FIGURES_VERSION_KEY, *(YEAR_VERSION_KEY.format(y) for y in year_starts)]
+    found = read_versions(keys, extra=[CALENDARS_VERSION_KEY])
+    return [found.get(k) for k in (keys[0], CALENDARS_VERSION_KEY, *keys[1:])]
 
 
 def figures_version() -> int:
@@ -268,12 +258,7 @@ def figures_version() -> int:
 def forget_figures(year_starts: Iterable[int] | None = None) -> None:
     """Start a new version of the cached report figures of the financial years starting in
     `year_starts` (called when a record they count changes), or of every year if None."""
-    keys = [FIGURES_VERSION_KEY] if year_starts is None else [YEAR_VERSION_KEY.format(y) for y in set(year_starts)]
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.add(key, _fresh_version(), timeout=None)
+    bump(*([FIGURES_VERSION_KEY] if year_starts is None else [YEAR_VERSION_KEY.format(y) for y in set(year_starts)]))
 
 
 def year_start(day: dt.date) -> int:

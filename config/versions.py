@@ -1,0 +1,75 @@
+"""Version counters in the cache, shared by every process: a cached value stored under (or with) a
+counter's current value is out of date as soon as the counter moves.
+
+A counter the cache lost (a restart, an eviction) starts again at a value never handed out before
+(the clock in nanoseconds), so no entry stored under an older value can match it."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.db import transaction
+
+
+def fresh_version() -> int:
+    return time.time_ns()
+
+
+def read_versions(keys: Iterable[str], *, extra: Iterable[str] = ()) -> dict:
+    """The counters `keys` (a missing one is started), and the cached values `extra` (absent when
+    not cached), from one cache read when every counter is there."""
+    keys, extra = list(keys), list(extra)
+    found = cache.get_many([*keys, *extra])
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            cache.add(key, fresh_version(), timeout=None)
+        found |= cache.get_many(missing)
+    return found
+
+
+def bump(*keys: str) -> None:
+    """Move the counters `keys` on."""
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.add(key, fresh_version(), timeout=None)
+
+
+def bump_now_and_on_commit(*keys: str) -> None:
+    """Move the counters at once (the same transaction reads its own change) and again when the
+    transaction commits (a value another process built between the two, from the rows before the
+    commit, is never read again)."""
+    bump(*keys)
+    transaction.on_commit(lambda: bump(*keys))
+
+
+KEPT_SECONDS = 600
+
+
+@dataclass
+class Remembered:
+    """A value kept in the cache under `key` with the `version` it was read at: `value` is None
+    when the cache has none for that version (`keep` stores it)."""
+
+    key: str
+    version: int | None
+    value: object = None
+
+    def keep(self, value, timeout: int = KEPT_SECONDS) -> None:
+        self.value = value
+        cache.set(self.key, (self.version, value), timeout)
+
+
+def remember(version_key: str, key: str) -> Remembered:
+    """What the cache keeps under `key` for the current value of the counter `version_key` (one
+    cache read): a value kept under an older version is not returned. Read the version before
+    the data the value is built from, so a change made in between makes the value old at once."""
+    found = read_versions([version_key], extra=[key])
+    version, kept = found.get(version_key), found.get(key)
+    value = kept[1] if isinstance(kept, tuple) and kept[0] == version else None
+    return Remembered(key=key, version=version, value=value)
