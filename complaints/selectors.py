@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -39,7 +38,7 @@ from complaints.models import (
     StageRule,
     StageSuspension,
 )
-from config.versions import Remembered, remember
+from config.versions import Remembered, digest, remember
 
 COMPLAINT_ACCESS = AccessPath(
     service_area="service_area", restricted="is_restricted", named_users="named_users", assigned=("handler",)
@@ -470,9 +469,8 @@ def _remembered_matches(*, user, filters: dict, today: dt.date) -> Remembered:
     who is asking (what `visible_q` reads), the filters but the order, today (the "due" filters)
     and the cap."""
     chosen = sorted((name, _pk(value)) for name, value in filters.items() if name != "sort" and value not in (None, ""))
-    scope = (access_scope(user), chosen, today, LIST_COUNT_CAP)
-    digest = hashlib.sha256(repr(scope).encode()).hexdigest()[:32]
-    return remember(LIST_VERSION_KEY, f"complaints:list-matches:{digest}")
+    key = digest(access_scope(user), chosen, today, LIST_COUNT_CAP)
+    return remember(LIST_VERSION_KEY, f"complaints:list-matches:{key}")
 
 
 def readable_change(value):
@@ -590,19 +588,23 @@ def complaint_due_counts(*, user, today: dt.date, non_working: frozenset[dt.date
     if non_working is None:
         non_working = default_non_working_around(today)
     horizon = add_working_days(today, 5, non_working)
-    sql, params = scoped_sql(
-        user,
-        "complaint_due_counts",
-        lambda: (
-            visible_complaints(user)
-            .filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
-            .order_by()
-            .values("next_due_date")
-        ),
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(DUE_COUNTS_SQL.format(open_visible=sql), [today, today, horizon, *params])
-        overdue_count, due_soon_count = cursor.fetchone()
+    # Kept until a complaint changes (LIST_VERSION_KEY), like the list's counts.
+    kept = remember(LIST_VERSION_KEY, f"complaints:due-counts:{digest(access_scope(user), today, horizon)}")
+    if kept.value is None:
+        sql, params = scoped_sql(
+            user,
+            "complaint_due_counts",
+            lambda: (
+                visible_complaints(user)
+                .filter(status=ComplaintStatus.OPEN, next_due_date__isnull=False)
+                .order_by()
+                .values("next_due_date")
+            ),
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(DUE_COUNTS_SQL.format(open_visible=sql), [today, today, horizon, *params])
+            kept.keep(cursor.fetchone())
+    overdue_count, due_soon_count = kept.value
     return {"overdue_count": overdue_count, "due_soon_count": due_soon_count, "horizon": horizon}
 
 

@@ -6,6 +6,7 @@ A counter the cache lost (a restart, an eviction) starts again at a value never 
 
 from __future__ import annotations
 
+import hashlib
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -73,3 +74,8 @@ def remember(version_key: str, key: str) -> Remembered:
     version, kept = found.get(version_key), found.get(key)
     value = kept[1] if isinstance(kept, tuple) and kept[0] == version else None
     return Remembered(key=key, version=version, value=value)
+
+
+def digest(*parts) -> str:
+    """A short cache-key part standing for `parts` (their repr)."""
+    return hashlib.sha256(repr(parts).encode()).hexdigest()[:32]

@@ -17,13 +17,14 @@ from django.http import Http404
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
-from accounts.access import AccessPath, may_open, scoped_sql, visible_q
+from accounts.access import AccessPath, access_scope, may_open, scoped_sql, visible_q
 from accounts.services import record_access
 from calendars.rules import add_calendar_days
 from calendars.selectors import default_non_working_around
 from complaints.deadlines import days_left
 from complaints.models import Complaint
 from complaints.selectors import DueInfo, readable_change
+from config.versions import digest, remember
 from ombudsman_cases.models import (
     CaseEvent,
     CommitteeConsideration,
@@ -424,6 +425,18 @@ def compliance_panel(*, user, today: dt.date) -> dict:
     the year. One query that reads, through the indexes on the two dates, only the
     recommendations due or given an outcome in the year, of the cases the user may open."""
     start, end = financial_year(today)
+    # Kept until a case or a recommendation changes (OMBUDSMAN_VERSION_KEY, ombudsman_cases.signals).
+    kept = remember(OMBUDSMAN_VERSION_KEY, f"ombudsman:compliance:{digest(access_scope(user), today)}")
+    if kept.value is None:
+        kept.keep(_compliance_figures(user=user, today=today, start=start, end=end))
+    return kept.value
+
+
+# The version of everything kept from Ombudsman cases and recommendations.
+OMBUDSMAN_VERSION_KEY = "ombudsman:version"
+
+
+def _compliance_figures(*, user, today: dt.date, start: dt.date, end: dt.date) -> dict:
     year = [start, end]
     visible = visible_case_ids(user)
     visible_sql, visible_params = visible.sql, visible.params
