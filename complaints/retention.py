@@ -32,6 +32,7 @@ from complaints.models import (
 )
 from complaints.signals import complaints_changed
 from ombudsman_cases.models import CaseEvent, Evidence, OmbudsmanCase, Payment
+from ombudsman_cases.signals import cases_changed
 from reminders.models import Obligation
 
 REMOVED = "[Removed under the retention policy]"
@@ -145,6 +146,7 @@ def anonymise_case(case: OmbudsmanCase, *, today: dt.date) -> None:
     if case.legal_hold or case.anonymised_on:
         return
     OmbudsmanCase.objects.filter(pk=case.pk).update(summary=REMOVED, anonymised_on=today)
+    cases_changed()  # the words a case search matches (the case list's kept counts)
     _history(OmbudsmanCase).filter(id=case.pk).update(summary=REMOVED)
     payment_ids = list(Payment.objects.filter(recommendation__case_id=case.pk).values_list("id", flat=True))
     Payment.objects.filter(id__in=payment_ids).update(proof=REMOVED)

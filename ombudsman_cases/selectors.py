@@ -222,6 +222,20 @@ def case_list(*, user, filters: dict, fields: tuple[str, ...] | None = None) -> 
     return qs.order_by("-received_on", "-id")
 
 
+def case_count(*, user, filters: dict, cases: QuerySet[OmbudsmanCase]) -> int:
+    """How many cases `case_list` gives for the user and filters (`cases`), counted once and kept
+    until a case or a recommendation changes (OMBUDSMAN_VERSION_KEY)."""
+    chosen = (
+        getattr(filters.get("service_area"), "pk", None),
+        filters.get("status") or "",
+        (filters.get("q") or "").strip(),
+    )
+    kept = remember(OMBUDSMAN_VERSION_KEY, f"ombudsman:case-count:{digest(access_scope(user), chosen)}")
+    if kept.value is None:
+        kept.keep(cases.count())
+    return kept.value
+
+
 def _due(date, today, non_working) -> DueInfo:
     return DueInfo(date, days_left(date, today=today, non_working=non_working) if date else None)
 

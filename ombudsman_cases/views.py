@@ -55,9 +55,10 @@ def case_list(request):
     _require_role(request.user)
     form = forms.CaseFilterForm(request.GET or None, service_areas=_area_choices(request.user))
     filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    page = Paginator(
-        selectors.case_list(user=request.user, filters=filters, fields=selectors.CASE_LIST_FIELDS), 25
-    ).get_page(request.GET.get("page"))
+    cases = selectors.case_list(user=request.user, filters=filters, fields=selectors.CASE_LIST_FIELDS)
+    paginator = Paginator(cases, 25)
+    paginator.count = selectors.case_count(user=request.user, filters=filters, cases=cases)  # kept between views
+    page = paginator.get_page(request.GET.get("page"))
     url = selectors.url_maker("ombudsman_cases:detail")
     for case in page.object_list:
         case.url = url(case.pk)

@@ -7,12 +7,14 @@ named on it, a complaint logged or answered.
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from complaints import retention
 from complaints import selectors as complaint_selectors
 from complaints import services as complaint_services
 from complaints.models import ComplaintStage
@@ -94,3 +96,42 @@ def test_the_complaint_due_counts_follow_a_complaint_logged_or_answered_at_once(
     complaint_services.stage_acknowledge(by=lena, stage=stage, acknowledged_on=received, today=today())
     complaint_services.stage_respond(by=lena, stage=stage, responded_on=today(), outcome="upheld", today=today())
     assert counts() == (0, 1)
+
+
+def case_count_line(client, params: dict | None = None) -> str:
+    response = client.get("/ombudsman/", params or {})
+    assert response.status_code == 200
+    return re.search(r'role="status">([^<]+)<', response.content.decode()).group(1)
+
+
+def test_the_case_lists_count_is_kept_and_follows_every_change_at_once(client, people, areas):
+    lena, mona, hugo = people["lena"], people["mona"], people["hugo"]
+    client.force_login(mona)
+    first = open_case(by=lena, service_area=areas["Children's services"])
+    assert case_count_line(client) == "1 case."
+    with CaptureQueriesContext(connection) as again:
+        assert case_count_line(client) == "1 case."
+    assert not any("COUNT(*)" in q["sql"] for q in again.captured_queries), "counted again"
+
+    open_case(by=lena, service_area=areas["Children's services"])  # opened
+    assert case_count_line(client) == "2 cases."
+
+    # Highways' case: mona sees it once a recommendation of it is filed under her area.
+    elsewhere = open_case(by=hugo, service_area=areas["Highways"], final_decision_on=today())
+    assert case_count_line(client) == "2 cases."
+    add_recommendation(elsewhere, by=hugo, service_area=areas["Children's services"], owner=lena)
+    assert case_count_line(client) == "3 cases."
+
+    # Restricted by a plain save: only the named see it.
+    elsewhere.is_restricted = True
+    elsewhere.save()
+    assert case_count_line(client) == "2 cases."
+    elsewhere.named_users.add(mona)
+    assert case_count_line(client) == "3 cases."
+
+    # Retention rewrites a case's summary with update(): a search by its words shows it at once.
+    first.summary = "Ms Q says the transport never came."
+    first.save()
+    assert case_count_line(client, {"q": "transport"}) == "1 case."
+    retention.anonymise_case(first, today=today())
+    assert case_count_line(client, {"q": "transport"}) == "0 cases."

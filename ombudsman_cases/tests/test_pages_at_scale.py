@@ -29,7 +29,7 @@ from complaints.selectors import DueInfo
 from complaints.tests.factories import log_complaint
 from ombudsman_cases import selectors, services, views
 from ombudsman_cases.models import LgscoStatus, OmbudsmanCase, Recommendation
-from ombudsman_cases.templatetags.lgsco import due_cell, long_date, recommendation_rows, short_date
+from ombudsman_cases.templatetags.lgsco import case_rows, due_cell, long_date, recommendation_rows, short_date
 from ombudsman_cases.tests.factories import add_recommendation, next_reference, open_case
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays", "media")]
@@ -380,3 +380,45 @@ def test_the_csv_streams_in_chunks_exactly_the_rows_the_page_shows(client, peopl
         assert all("child's mother" not in title for title, _, _ in page), "restricted: not named"
     if persona == "ada":
         assert len(page_titles(client.get("/ombudsman/overdue/"))) == 11
+
+
+# The case list's rows as the template's loop wrote them before `case_rows` wrote them in Python.
+CASE_LOOP = (
+    "{% for c in cases %}\n"
+    '      <tr class="govuk-table__row">\n'
+    '        <td class="govuk-table__cell"><a class="govuk-link" href="{{ c.url }}">{{ c.reference }}</a>{% if c.is_restricted %} <strong class="govuk-tag govuk-tag--grey">Restricted</strong>{% endif %}</td>\n'
+    '        <td class="govuk-table__cell">{{ c.service_area.name }}</td>\n'
+    '        <td class="govuk-table__cell">{{ c.get_status_display }}</td>\n'
+    '        <td class="govuk-table__cell">{{ c.get_outcome_display|default:"—" }}</td>\n'
+    '        <td class="govuk-table__cell">{{ c.link_officer }}</td>\n'
+    '        <td class="govuk-table__cell">{{ c.open_recommendations }}</td>\n'
+    "      </tr>\n"
+    "    {% empty %}\n"
+    '      <tr class="govuk-table__row"><td class="govuk-table__cell" colspan="6">No cases match.</td></tr>\n'
+    "    {% endfor %}"
+)
+
+
+def test_the_case_list_rows_are_what_the_template_wrote(people, areas, make_user):
+    lena, mona = people["lena"], people["mona"]
+    odd = make_user("odd", "caseworker", service_areas=["Children's services"], first_name='<Al> & "Bo"', last_name="")
+    plain = open_case(by=lena, service_area=areas["Children's services"])
+    decided = open_case(
+        by=odd,
+        service_area=areas["Children's services"],
+        final_decision_on=days(-10),
+        is_restricted=True,
+        named_users=[mona],
+    )
+    add_recommendation(decided, by=odd, due_on=days(5))
+    add_recommendation(decided, by=odd, due_on=days(9))
+    areas["Children's services"].name = "Children's <services> & schools"
+    areas["Children's services"].save()
+    cases = list(selectors.case_list(user=mona, filters={}, fields=selectors.CASE_LIST_FIELDS))
+    assert {c.pk for c in cases} == {plain.pk, decided.pk}
+    for case in cases:
+        case.url = f"/ombudsman/{case.pk}/?a=1&b=<2>"
+    loop = engines["django"].from_string(CASE_LOOP)
+    assert str(case_rows(cases)) == loop.render({"cases": cases})
+    assert "Restricted" in str(case_rows(cases)) and "&lt;Al&gt; &amp; &quot;Bo&quot;" in str(case_rows(cases))
+    assert str(case_rows([])) == loop.render({"cases": []})
