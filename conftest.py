@@ -141,10 +141,13 @@ def django_db_setup(django_db_setup):
 
 @pytest.fixture(autouse=True)
 def _empty_cache():
-    """Cached calendars must not outlive the test database rows they came from."""
+    """Cached calendars must not outlive the test database rows they came from; nor a note that an
+    earlier test's transaction changed what the cache keeps (config.versions)."""
     from django.core.cache import cache
+    from django.db import connection
 
     cache.clear()
+    connection.versions_changed_in_transaction = False
     yield
 
 

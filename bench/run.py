@@ -209,8 +209,13 @@ def main(argv=None) -> int:
     ap.add_argument("--cases", type=int, help="Ombudsman cases (default: complaints / 20)")
     ap.add_argument("--recommendations", type=int, help="recommendations (default: 4 per case)")
     ap.add_argument("--seed", type=int, default=8)
-    ap.add_argument("--duration", type=float, default=3.0, help="seconds of load per page (default 3)")
-    ap.add_argument("--max-requests", type=int, default=500, help="requests per page at most (default 500)")
+    ap.add_argument(
+        "--duration", type=float, default=4.5, help="seconds of load per page, over all rounds (default 4.5)"
+    )
+    ap.add_argument(
+        "--max-requests", type=int, default=750, help="requests per page at most, over all rounds (default 750)"
+    )
+    ap.add_argument("--rounds", type=int, default=3, help="passes over the pages, each with its floor (default 3)")
     ap.add_argument("--connections", type=int, default=2, help="concurrent connections (default 2 = workers)")
     ap.add_argument("--workers", type=int, default=2, help="gunicorn workers (default 2)")
     ap.add_argument("--pg-url", default=os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432"))
@@ -262,6 +267,8 @@ def main(argv=None) -> int:
             str(args.max_requests),
             "--connections",
             str(args.connections),
+            "--rounds",
+            str(args.rounds),
             "--workers",
             str(args.workers),
         ]

@@ -20,6 +20,7 @@ import json
 import os
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import time
@@ -83,6 +84,7 @@ def main(argv=None) -> int:
     ap.add_argument("--duration", type=float, default=3.0)
     ap.add_argument("--max-requests", type=int, default=200)
     ap.add_argument("--connections", type=int, default=2)
+    ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--check-fks", action="store_true")
     ap.add_argument("--no-reminder-history", action="store_true")
@@ -207,8 +209,9 @@ def main(argv=None) -> int:
         log(
             f"{db_name}: gunicorn on 127.0.0.1:{port} ({args.workers} workers); "
             f"{'wrk' if load.have_wrk() else 'Python client'}, {args.connections} connections, "
-            f"{args.duration:g} s or {args.max_requests} requests per page"
+            f"{args.duration:g} s or {args.max_requests} requests per page in {args.rounds} rounds"
         )
+        measured = []
         for page in pages:
             if page.get("skipped"):
                 result["pages"].append(page)
@@ -223,35 +226,43 @@ def main(argv=None) -> int:
                 result["pages"].append(page)
                 log(f"  {page['name']:<48} ERROR {page['error']}")
                 continue
-            # The floor again right before each page: a shared machine drifts, and the ratio is
-            # taken against the floor measured next to the page, not minutes earlier.
-            floor_page = pages[0]
-            adjacent = load.measure(
-                port,
-                floor_page["url"],
-                cookie="",
-                duration=1,
-                max_requests=300,
-                connections=args.connections,
-                warmup=False,
-            )
-            stats = load.measure(
-                port,
-                page["url"],
-                cookie=cookies[page["user"]],
-                duration=args.duration,
-                max_requests=args.max_requests,
-                connections=args.connections,
-            )
-            page.update(stats)
-            page["floor_ms"] = adjacent["median_ms"]
-            page["loadavg"] = round(os.getloadavg()[0], 2)
+            measured.append(page)
+        # Every page is measured in `rounds` rounds, one pass over all the pages each, with the floor
+        # measured again right before each page in each round: a shared machine drifts and has bursts
+        # of load from elsewhere, and a burst then spoils one round of a page, not the whole page.
+        # A page's median, p95 and floor are the medians of its rounds'.
+        floor_page = pages[0]
+        for round_number in range(1, args.rounds + 1):
+            for page in measured:
+                adjacent = load.measure(
+                    port,
+                    floor_page["url"],
+                    cookie="",
+                    duration=1,
+                    max_requests=300,
+                    connections=args.connections,
+                    warmup=False,
+                )
+                stats = load.measure(
+                    port,
+                    page["url"],
+                    cookie=cookies[page["user"]],
+                    duration=args.duration / args.rounds,
+                    max_requests=max(10, args.max_requests // args.rounds),
+                    connections=args.connections,
+                    warmup=round_number == 1,
+                )
+                stats["floor_ms"] = adjacent["median_ms"]
+                stats["loadavg"] = round(os.getloadavg()[0], 2)
+                page.setdefault("rounds", []).append(stats)
+                log(
+                    f"  {page['name']:<48} round {round_number}: median {stats['median_ms']:8.2f} ms  "
+                    f"p95 {stats['p95_ms']:8.2f} ms  {stats['rps']:7.1f} rps  ({stats['requests']} requests, "
+                    f"{page['rows']} rows; floor next to it {adjacent['median_ms']:.2f} ms; load {stats['loadavg']})"
+                )
+        for page in measured:
+            page.update(combine_rounds(page["rounds"]))
             result["pages"].append(page)
-            log(
-                f"  {page['name']:<48} median {stats['median_ms']:8.2f} ms  p95 {stats['p95_ms']:8.2f} ms  "
-                f"{stats['rps']:7.1f} rps  ({stats['requests']} requests, {page['rows']} rows; floor next to it "
-                f"{adjacent['median_ms']:.2f} ms; load {page['loadavg']})"
-            )
     finally:
         stop(server)
         log(f"{db_name}: gunicorn stopped")
@@ -265,6 +276,19 @@ def main(argv=None) -> int:
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     Path(args.out).write_text(json.dumps(result, indent=1, default=str))
     return 0
+
+
+def combine_rounds(rounds: list[dict]) -> dict:
+    """One page's figures from its rounds: the median of the rounds' medians, p95s and floors, the
+    requests of all of them, and their requests per second on average."""
+    combined = {key: value for key, value in rounds[0].items() if not isinstance(value, (int, float))}
+    for key in ("median_ms", "p95_ms", "floor_ms", "loadavg"):
+        combined[key] = round(statistics.median(r[key] for r in rounds), 3)
+    combined["requests"] = sum(r["requests"] for r in rounds)
+    combined["errors"] = sum(r.get("errors", 0) for r in rounds)
+    combined["rps"] = round(statistics.fmean(r["rps"] for r in rounds), 1)
+    combined["round_medians_ms"] = [r["median_ms"] for r in rounds]
+    return combined
 
 
 # --------------------------------------------------------------------------------------- pages
@@ -372,7 +396,7 @@ def choose_pages(bench_users: dict, today: dt.date) -> list[dict]:
             "info",
             f"the last of {admin_visible:,} visible",
         ),
-        ("Ombudsman case list (manager)", "manager", "/ombudsman/", 200, "info", ""),
+        ("Ombudsman case list (manager)", "manager", "/ombudsman/", 200, "page", ""),
         ("overdue CSV, all areas (admin)", "admin", "/ombudsman/overdue.csv", 200, "info", ""),
     ]
     out = [dict(zip(("name", "user", "url", "expect", "group", "note"), p, strict=True)) for p in pages]

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.cache import cache
-from django.db import transaction
+from django.db import connection, transaction
 
 
 def fresh_version() -> int:
@@ -44,9 +44,17 @@ def bump(*keys: str) -> None:
 def bump_now_and_on_commit(*keys: str) -> None:
     """Move the counters at once (the same transaction reads its own change) and again when the
     transaction commits (a value another process built between the two, from the rows before the
-    commit, is never read again)."""
+    commit, is never read again). Inside a transaction, note that it changed something: a value
+    read in it is not kept (`Remembered.keep`), as the transaction may yet roll back."""
     bump(*keys)
-    transaction.on_commit(lambda: bump(*keys))
+    if connection.in_atomic_block:
+        connection.versions_changed_in_transaction = True
+
+    def committed():
+        connection.versions_changed_in_transaction = False
+        bump(*keys)
+
+    transaction.on_commit(committed)
 
 
 KEPT_SECONDS = 600
@@ -62,7 +70,11 @@ class Remembered:
     value: object = None
 
     def keep(self, value, timeout: int = KEPT_SECONDS) -> None:
+        """Use `value` now, and keep it for others unless it was read inside a transaction that
+        changed what versions count (it would outlive a rollback)."""
         self.value = value
+        if connection.in_atomic_block and getattr(connection, "versions_changed_in_transaction", False):
+            return
         cache.set(self.key, (self.version, value), timeout)
 
 

@@ -22,7 +22,11 @@ from complaints.tests.factories import log_complaint
 from ombudsman_cases import selectors, services
 from ombudsman_cases.tests.factories import add_recommendation, open_case
 
-pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("bank_holidays", "media")]
+# Transactional: each change commits, as in the running app (complaints/tests/test_list_kept.py).
+pytestmark = [
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+    pytest.mark.usefixtures("bank_holidays", "media"),
+]
 
 
 def today() -> dt.date:
