@@ -32,7 +32,7 @@ from complaints.models import (
 )
 from complaints.signals import complaints_changed
 from ombudsman_cases.models import CaseEvent, Evidence, OmbudsmanCase, Payment
-from ombudsman_cases.signals import cases_changed
+from ombudsman_cases.signals import cases_changed, obligations_changed
 from reminders.models import Obligation
 
 REMOVED = "[Removed under the retention policy]"
@@ -131,6 +131,7 @@ def anonymise_complaint(complaint: Complaint, *, today: dt.date) -> None:
             summary=f"{event.kind.replace('_', ' ').capitalize()} (details removed)"
         )
     Obligation.objects.filter(complaint_id=pk, kind="complaint_action").update(title=f"{complaint.reference}: action")
+    obligations_changed()
     complaints_changed()  # the names a short search matches (the list's kept counts)
     ComplaintEvent.objects.create(
         complaint_id=pk,

@@ -66,7 +66,7 @@ class Remembered:
     when the cache has none for that version (`keep` stores it)."""
 
     key: str
-    version: int | None
+    version: tuple
     value: object = None
 
     def keep(self, value, timeout: int = KEPT_SECONDS) -> None:
@@ -78,12 +78,14 @@ class Remembered:
         cache.set(self.key, (self.version, value), timeout)
 
 
-def remember(version_key: str, key: str) -> Remembered:
-    """What the cache keeps under `key` for the current value of the counter `version_key` (one
-    cache read): a value kept under an older version is not returned. Read the version before
-    the data the value is built from, so a change made in between makes the value old at once."""
-    found = read_versions([version_key], extra=[key])
-    version, kept = found.get(version_key), found.get(key)
+def remember(version_keys: str | tuple[str, ...], key: str) -> Remembered:
+    """What the cache keeps under `key` for the current values of the counters `version_keys` (one
+    cache read): a value kept under an older version of any of them is not returned. Read the
+    versions before the data the value is built from, so a change made in between makes the
+    value old at once."""
+    names = (version_keys,) if isinstance(version_keys, str) else version_keys
+    found = read_versions(names, extra=[key])
+    version, kept = tuple(found.get(name) for name in names), found.get(key)
     value = kept[1] if isinstance(kept, tuple) and kept[0] == version else None
     return Remembered(key=key, version=version, value=value)
 

@@ -20,10 +20,11 @@ from django.utils import timezone
 from accounts.access import AccessPath, access_scope, may_open, scoped_sql, visible_q
 from accounts.services import record_access
 from calendars.rules import add_calendar_days
+from calendars.selectors import VERSION_KEY as CALENDARS_VERSION_KEY
 from calendars.selectors import default_non_working_around
 from complaints.deadlines import days_left
 from complaints.models import Complaint
-from complaints.selectors import DueInfo, readable_change
+from complaints.selectors import CHOICES_VERSION_KEY, LIST_VERSION_KEY, DueInfo, readable_change
 from config.versions import digest, remember
 from ombudsman_cases.models import (
     CaseEvent,
@@ -108,10 +109,14 @@ def listed_choices(user, name, build, label=lambda row: row[1]) -> list[Choice]:
     with its SQL compiled once per process (`scoped_sql`; `name` holds what else it depends on).
     Plain rows rather than model instances: a manager's owner filter lists every member of staff
     in their areas."""
-    sql, params = scoped_sql(user, name, build)
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [Choice(row[0], label(row)) for row in cursor.fetchall()]
+    # Kept until a person, their roles or areas, or a service area changes (as the complaint list's).
+    kept = remember(CHOICES_VERSION_KEY, f"ombudsman:choices:{digest(name, access_scope(user))}")
+    if kept.value is None:
+        sql, params = scoped_sql(user, name, build)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            kept.keep([Choice(row[0], label(row)) for row in cursor.fetchall()])
+    return kept.value
 
 
 def person_name(row) -> str:
@@ -394,6 +399,28 @@ def overdue_items(
     )
 
 
+def overdue_list(*, user, today: dt.date, filters: dict, render) -> dict:
+    """The overdue view's list for the user, the day and the filters: how many items, how many
+    overdue, the window's last day, and `render(groups)` (the grouped tables' HTML). Kept until
+    anything it is read from changes (OVERDUE_VERSION_KEYS): opened again, the page neither reads
+    nor writes the rows."""
+    chosen = tuple(
+        getattr(filters.get(f), "pk", filters.get(f)) or None for f in ("service_area", "kind", "owner", "window")
+    )
+    kept = remember(OVERDUE_VERSION_KEYS, f"ombudsman:overdue:{digest(access_scope(user), today, chosen)}")
+    if kept.value is None:
+        rows, horizon = overdue_items(user=user, today=today, filters=filters)
+        kept.keep(
+            {
+                "count": len(rows),
+                "overdue_count": sum(1 for r in rows if r.due_on < today),
+                "horizon": horizon,
+                "groups_html": render(group_overdue(rows)) if rows else "",
+            }
+        )
+    return kept.value
+
+
 def group_overdue(rows: list[OverdueRow]) -> list[tuple[str, list[tuple[str, list[OverdueRow]]]]]:
     """[(service area name, [(owner's name, [rows])])] in the order the rows came (area, owner, due date)."""
     return [
@@ -446,8 +473,20 @@ def compliance_panel(*, user, today: dt.date) -> dict:
     return kept.value
 
 
-# The version of everything kept from Ombudsman cases and recommendations.
+# The version of everything kept from Ombudsman cases and recommendations, and of the obligation
+# register (ombudsman_cases.signals).
 OMBUDSMAN_VERSION_KEY = "ombudsman:version"
+OBLIGATIONS_VERSION_KEY = "reminders:obligations-version"
+# What the overdue view's list is read from: the register, the cases (references, who may see
+# them), the people and areas (names), the complaints (who may see their obligations) and the
+# calendars (working days left).
+OVERDUE_VERSION_KEYS = (
+    OBLIGATIONS_VERSION_KEY,
+    OMBUDSMAN_VERSION_KEY,
+    CHOICES_VERSION_KEY,
+    LIST_VERSION_KEY,
+    CALENDARS_VERSION_KEY,
+)
 
 
 def _compliance_figures(*, user, today: dt.date, start: dt.date, end: dt.date) -> dict:

@@ -19,13 +19,12 @@ from django.urls import reverse
 from django.views import View
 
 from accounts.access import is_manager, role_of
-from calendars.selectors import default_non_working_around
 from calendars.selectors import version as calendars_version
 from complaints import selectors as complaint_selectors
 from complaints.views import _service_areas_for, _staff_in, put_errors
 from ombudsman_cases import forms, selectors, services
 from ombudsman_cases.models import Evidence
-from ombudsman_cases.templatetags.lgsco import KIND_LABELS
+from ombudsman_cases.templatetags.lgsco import KIND_LABELS, overdue_groups
 
 
 def _require_role(user):
@@ -561,18 +560,13 @@ def overdue(request):
     """The managers' overdue view: everything overdue or due in 30 days, by service area and owner."""
     form, filters = _overdue_filters(request)
     today = complaint_selectors.today()
-    non_working = default_non_working_around(today)
-    rows, horizon = selectors.overdue_items(user=request.user, today=today, filters=filters, non_working=non_working)
     context = {
         "form": form,
-        "rows": rows,
-        "horizon": horizon,
+        "overdue": selectors.overdue_list(user=request.user, today=today, filters=filters, render=overdue_groups),
         "today": today,
         "query": request.GET.urlencode(),
-        "groups": selectors.group_overdue(rows),
-        "overdue_count": sum(1 for r in rows if r.due_on < today),
         "compliance": selectors.compliance_panel(user=request.user, today=today),
-        "complaints": complaint_selectors.complaint_due_counts(user=request.user, today=today, non_working=non_working),
+        "complaints": complaint_selectors.complaint_due_counts(user=request.user, today=today),
     }
     return render(request, "ombudsman_cases/overdue.html", context)
 

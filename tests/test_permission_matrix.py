@@ -483,7 +483,7 @@ def test_the_lists_are_not_trivially_empty(world, as_persona):
     assert handler.get("/reminders/").context["items"], "the handler has no reminders: the sweep found nothing"
     assert handler.get("/ombudsman/").context["page"].paginator.count == 3
     manager = as_persona("manager")
-    assert manager.get("/ombudsman/overdue/").context["rows"], "the manager's overdue view is empty"
+    assert manager.get("/ombudsman/overdue/").context["overdue"]["count"], "the manager's overdue view is empty"
     assert manager.get("/reminders/").context["items"], "the manager has no reminders (overdue items of her team)"
 
 

@@ -139,3 +139,45 @@ def test_the_case_lists_count_is_kept_and_follows_every_change_at_once(client, p
     assert case_count_line(client, {"q": "transport"}) == "1 case."
     retention.anonymise_case(first, today=today())
     assert case_count_line(client, {"q": "transport"}) == "0 cases."
+
+
+def overdue_heading(client) -> str:
+    response = client.get("/ombudsman/overdue/")
+    assert response.status_code == 200
+    return re.search(r"Ombudsman: ([^<]+)</h2>", response.content.decode()).group(1)
+
+
+def test_the_overdue_list_is_kept_and_follows_every_change_at_once(client, people, areas):
+    lena, mona, cora = people["lena"], people["mona"], people["cora"]
+    client.force_login(mona)
+    decided = today() - dt.timedelta(days=40)
+    case = open_case(by=lena, service_area=areas["Children's services"], final_decision_on=decided, today=today())
+    late = add_recommendation(case, by=lena, owner=cora, due_on=today() - dt.timedelta(days=2))
+    assert overdue_heading(client) == "1 item, 1 overdue"
+    with CaptureQueriesContext(connection) as again:
+        assert overdue_heading(client) == "1 item, 1 overdue"
+    assert not any("reminders_obligation" in q["sql"] for q in again.captured_queries), "read again"
+
+    soon = add_recommendation(case, by=lena, owner=cora, due_on=today() + dt.timedelta(days=10))  # added
+    assert overdue_heading(client) == "2 items, 1 overdue"
+
+    services.recommendation_complete(
+        by=cora, recommendation=late, completed_on=today(), evidence_sent_on=today(), today=today()
+    )
+    assert overdue_heading(client) == "1 item, 0 overdue"
+
+    cora.first_name = "Corinne"  # a renamed owner shows at once
+    cora.save()
+    assert "Corinne Tester (1)" in client.get("/ombudsman/overdue/").content.decode()
+
+    # A restricted case: its items show to mona only once she is named on it.
+    hidden = open_case(
+        by=lena, service_area=areas["Children's services"], final_decision_on=decided, today=today(), is_restricted=True
+    )
+    add_recommendation(hidden, by=lena, owner=cora, due_on=today() + dt.timedelta(days=3))
+    assert overdue_heading(client) == "1 item, 0 overdue"
+    hidden.named_users.add(mona)
+    assert overdue_heading(client) == "2 items, 0 overdue"
+    hidden.named_users.remove(mona)
+    assert overdue_heading(client) == "1 item, 0 overdue"
+    assert "Corinne Tester (1)" in client.get("/ombudsman/overdue/").content.decode() and soon.pk
