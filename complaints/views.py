@@ -16,9 +16,10 @@ from django.views import View
 from accounts.access import is_complaints_admin, is_manager, role_of
 from accounts.models import ServiceArea, User
 from accounts.services import record_access
-from calendars.selectors import version as calendars_version
+from calendars.selectors import VERSION_KEY as CALENDARS_VERSION_KEY
 from complaints import forms, selectors, services, workflow
 from complaints.models import Action, ComplaintStatus, Document
+from config.versions import current
 
 
 def _require_role(user):
@@ -152,8 +153,9 @@ def complaint_detail(request, pk):
     return render(request, "complaints/complaint_detail.html", context)
 
 
-# Every change through the services starts a new cache entry at once (see complaint_body); this only
-# bounds how long a renamed person, service area or procedure stage keeps its old name on the page.
+# Every change through the services, and a renamed person, service area or procedure, starts a new
+# cache entry at once (see complaint_body); this only bounds how long an edit made elsewhere (a stage
+# renamed in the Django admin, which records no timeline entry) takes to show.
 COMPLAINT_BODY_SECONDS = 600
 
 
@@ -162,8 +164,8 @@ def complaint_body(*, complaint, today) -> dict:
     documents and timeline), with the current stage the actions are worked out from.
 
     Rendered from `selectors.complaint_page` and kept in the cache under the complaint's newest
-    timeline entry (every change records one), its last save, today's date (deadlines in words)
-    and the calendars' version (bank holidays): opening a complaint again costs one query, not
+    timeline entry (every change records one), its last save, today's date (deadlines in words),
+    the version of people's, areas' and procedures' names and the calendars' version (bank holidays): opening a complaint again costs one query, not
     eight, until something changes. Nothing in it depends on who is looking: the permission check
     (`complaint_for`) comes first, and the actions a user may take are worked out per request.
     """
@@ -174,7 +176,8 @@ def complaint_body(*, complaint, today) -> dict:
             str(selectors.complaint_version(complaint)),
             complaint.updated_at.isoformat(),
             today.isoformat(),
-            str(calendars_version()),
+            # Names of people, areas and procedures (a rename shows at once) and the bank holidays.
+            *map(str, current(selectors.CHOICES_VERSION_KEY, CALENDARS_VERSION_KEY)),
         ]
     )
     body = cache.get(key)

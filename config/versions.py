@@ -32,6 +32,12 @@ def read_versions(keys: Iterable[str], *, extra: Iterable[str] = ()) -> dict:
     return found
 
 
+def current(*keys: str) -> tuple:
+    """The counters' current values, from one cache read (a missing one is started)."""
+    found = read_versions(keys)
+    return tuple(found[key] for key in keys)
+
+
 def bump(*keys: str) -> None:
     """Move the counters `keys` on."""
     for key in keys:

@@ -19,9 +19,11 @@ from django.urls import reverse
 from django.views import View
 
 from accounts.access import is_manager, role_of
-from calendars.selectors import version as calendars_version
+from calendars.selectors import VERSION_KEY as CALENDARS_VERSION_KEY
 from complaints import selectors as complaint_selectors
+from complaints.selectors import CHOICES_VERSION_KEY
 from complaints.views import _service_areas_for, _staff_in, put_errors
+from config.versions import current
 from ombudsman_cases import forms, selectors, services
 from ombudsman_cases.models import Evidence
 from ombudsman_cases.templatetags.lgsco import KIND_LABELS, overdue_groups
@@ -101,9 +103,9 @@ def case_detail(request, pk):
     return render(request, "ombudsman_cases/case_detail.html", context)
 
 
-# Every change through the services starts a new cache entry at once (see case_body); this only
-# bounds how long a renamed person (a recommendation's owner, the timeline's actors) keeps their
-# old name on the page.
+# Every change through the services, and a renamed person or service area, starts a new cache entry
+# at once (see case_body); this only bounds how long an edit made elsewhere (a recommendation edited
+# in the Django admin, which records no timeline entry) takes to show.
 CASE_BODY_SECONDS = 600
 
 # The case's own fields the cached part shows (its LGSCO steps and their deadlines): part of the key,
@@ -118,12 +120,14 @@ def case_body(*, case, today) -> dict:
 
     Rendered from `selectors.case_record` and kept in the cache under the case's newest timeline
     entry (every change through the services and the retention job records one), the case's step
-    dates, today's date (deadlines in words) and the calendars' version (bank holidays): opening a
+    dates, today's date (deadlines in words), the version of people's and areas' names and the
+    calendars' version (bank holidays): opening a
     case again costs one query for its body (that entry), not four, until something changes. The
     heading, summary, linked complaints (who may open each) and the links to act are drawn per
     request, after the permission check and the access log (`selectors.case_for`)."""
     steps = hashlib.md5(repr(_STEP_FIELDS(case)).encode(), usedforsecurity=False).hexdigest()
-    key = f"case-body:{case.pk}:{selectors.case_version(case)}:{steps}:{today.isoformat()}:{calendars_version()}"
+    names, calendars = current(CHOICES_VERSION_KEY, CALENDARS_VERSION_KEY)  # people's and areas' names; holidays
+    key = f"case-body:{case.pk}:{selectors.case_version(case)}:{steps}:{today.isoformat()}:{names}:{calendars}"
     body = cache.get(key)
     if body is None:
         context = {**selectors.case_record(case=case, today=today), "today": today}

@@ -239,6 +239,11 @@ def test_a_page_opened_before_a_change_shows_the_change_at_once(client, casey):
     )
     assert "Letter to the complainant" in page_of(client, complaint)
 
+    casey.first_name = "Casimir"  # renamed (a plain save, as the Django admin does): handler, actor
+    casey.save()
+    page = page_of(client, complaint)
+    assert "Casey Tester" not in page and "Casimir Tester" in page
+
 
 def days_left_on(page: str) -> list[int]:
     return [int(n) for n in re.findall(r"(\d+) working days? left", page)]

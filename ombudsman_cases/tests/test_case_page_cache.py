@@ -315,6 +315,12 @@ CHANGES = [
 ]
 
 
+def rename(user, first_name: str) -> None:
+    """As the Django admin or the user admin page does: a plain save."""
+    user.first_name = first_name
+    user.save()
+
+
 @pytest.mark.parametrize("what, prepare, change, shows", CHANGES, ids=[c[0] for c in CHANGES])
 def test_a_page_opened_before_a_change_shows_the_change_at_once(client, people, areas, what, prepare, change, shows):
     lena = people["lena"]
@@ -402,3 +408,14 @@ def test_a_restricted_case_logs_every_opening_even_from_the_cache(client, people
         assert AccessLog.objects.filter(record_type="ombudsman_case", record_id=case.pk, user=cora).count() == n
     client.force_login(people["hugo"])  # another area: refused before anything is read from the cache
     assert client.get(f"/ombudsman/{case.pk}/").status_code == 404
+
+
+def test_a_renamed_person_shows_under_the_new_name_everywhere_on_a_kept_page_at_once(client, people, areas):
+    lena = people["lena"]
+    case = open_case(by=lena, service_area=areas["Children's services"], final_decision_on=days(-90))
+    add_recommendation(case, by=lena, due_on=days(10))  # lena: its owner and the timeline's actor
+    client.force_login(people["mona"])
+    assert "Lena Tester" in page_of(client, case)  # kept in the cache
+    rename(lena, "Lenora")
+    page = page_of(client, case)
+    assert "Lena Tester" not in page and "Lenora Tester" in page
