@@ -250,7 +250,16 @@ if REDIS_URL:
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": int(os.environ.get("CELERY_VISIBILITY_TIMEOUT", "3600"))}
     CACHES = {"default": {"BACKEND": "config.cache.RedisCache", "LOCATION": REDIS_URL}}  # Django's, faster
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    # Files under var/ rather than each process's memory: under make run the web process, the worker
+    # and beat share what the cache keeps and the versions that say when it is out of date (the
+    # retention job or a bank holiday load in the worker must show in the web process at once).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
+    }
 
 # The timeout counts from the last request (inactivity): accounts.middleware.SessionActivityMiddleware
 # saves a used session at most once a minute, instead of SESSION_SAVE_EVERY_REQUEST.
