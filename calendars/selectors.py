@@ -10,6 +10,8 @@ from datetime import date
 
 from django.core.cache import cache
 
+from config.versions import bump, current
+
 from .models import BankHoliday, ClosureDay, WorkingDayCalendar
 
 DEFAULT_CALENDAR_SLUG = "england"
@@ -20,11 +22,7 @@ CACHE_SECONDS = 6 * 3600
 
 
 def _version() -> int:
-    version = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
-        version = cache.get(VERSION_KEY) or 1
-    return version
+    return current(VERSION_KEY)[0]
 
 
 def version() -> int:
@@ -35,10 +33,7 @@ def version() -> int:
 
 def invalidate() -> None:
     """Forget every cached calendar and holiday set (called whenever they change)."""
-    try:
-        cache.incr(VERSION_KEY)
-    except ValueError:
-        cache.add(VERSION_KEY, 2, timeout=None)
+    bump(VERSION_KEY)
 
 
 def default_calendar() -> WorkingDayCalendar:

@@ -581,13 +581,9 @@ FROM ({open_visible}) AS open_visible
 """
 
 
-def complaint_due_counts(*, user, today: dt.date, non_working: frozenset[dt.date] | None = None) -> dict:
-    """How many open complaints in the user's view are overdue, and due in the next 5 working days.
-
-    `non_working` is `default_non_working_around(today)`, read here unless the caller has it."""
-    if non_working is None:
-        non_working = default_non_working_around(today)
-    horizon = add_working_days(today, 5, non_working)
+def complaint_due_counts(*, user, today: dt.date) -> dict:
+    """How many open complaints in the user's view are overdue, and due in the next 5 working days."""
+    horizon = add_working_days(today, 5, default_non_working_around(today))
     # Kept until a complaint changes (LIST_VERSION_KEY), like the list's counts.
     kept = remember(LIST_VERSION_KEY, f"complaints:due-counts:{digest(access_scope(user), today, horizon)}")
     if kept.value is None:

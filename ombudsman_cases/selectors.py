@@ -377,26 +377,26 @@ def overdue_rows(values, *, today: dt.date, non_working: frozenset[dt.date] | No
         yield row
 
 
-def overdue_items(
-    *, user, today: dt.date, filters: dict | None = None, non_working: frozenset[dt.date] | None = None
-) -> tuple[list[OverdueRow], dt.date]:
+def _overdue_filter_values(filters: dict) -> tuple:
+    """The overdue filters' chosen values (ids for areas and people), in a fixed order: part of
+    the keys of what is compiled or kept for them."""
+    return tuple(
+        getattr(filters.get(f), "pk", filters.get(f)) or None for f in ("service_area", "kind", "owner", "window")
+    )
+
+
+def overdue_items(*, user, today: dt.date, filters: dict | None = None) -> tuple[list[OverdueRow], dt.date]:
     """The overdue view's rows, each with its `due_info`, and the window's last day.
 
     The query's SQL is `overdue_queryset`'s, compiled once per process for the user, the day and
     the filters (`scoped_sql`)."""
     filters = filters or {}
-    name = (
-        "overdue",
-        today,
-        *(getattr(filters.get(f), "pk", filters.get(f)) or None for f in ("service_area", "kind", "owner", "window")),
-    )
+    name = ("overdue", today, *_overdue_filter_values(filters))
     sql, params = scoped_sql(user, name, lambda: overdue_queryset(user=user, today=today, filters=filters)[0])
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         values = cursor.fetchall()
-    return list(overdue_rows(values, today=today, non_working=non_working)), add_calendar_days(
-        today, OVERDUE_WINDOW_DAYS
-    )
+    return list(overdue_rows(values, today=today)), add_calendar_days(today, OVERDUE_WINDOW_DAYS)
 
 
 def overdue_list(*, user, today: dt.date, filters: dict, render) -> dict:
@@ -404,9 +404,7 @@ def overdue_list(*, user, today: dt.date, filters: dict, render) -> dict:
     overdue, the window's last day, and `render(groups)` (the grouped tables' HTML). Kept until
     anything it is read from changes (OVERDUE_VERSION_KEYS): opened again, the page neither reads
     nor writes the rows."""
-    chosen = tuple(
-        getattr(filters.get(f), "pk", filters.get(f)) or None for f in ("service_area", "kind", "owner", "window")
-    )
+    chosen = _overdue_filter_values(filters)
     kept = remember(OVERDUE_VERSION_KEYS, f"ombudsman:overdue:{digest(access_scope(user), today, chosen)}")
     if kept.value is None:
         rows, horizon = overdue_items(user=user, today=today, filters=filters)

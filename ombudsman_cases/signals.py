@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
+from complaints.signals import M2M_DONE
 from config.versions import bump_now_and_on_commit
 from ombudsman_cases.models import OmbudsmanCase, Recommendation
 from ombudsman_cases.selectors import OBLIGATIONS_VERSION_KEY, OMBUDSMAN_VERSION_KEY
@@ -24,7 +25,7 @@ def obligations_changed(*args, **kwargs) -> None:
 
 
 def _named_changed(sender, action, **kwargs):
-    if action in ("post_add", "post_remove", "post_clear"):
+    if action in M2M_DONE:
         cases_changed()
 
 
